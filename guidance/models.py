@@ -24,6 +24,8 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from feedback.reports.panels import PageFeedbackPanel
+
 from .blocks import SHORT_TEXT_FEATURES, GuidanceStreamBlock
 
 DEFAULT_NEUTRAL_EXIT_URL = "https://www.bbc.co.uk/weather"
@@ -224,6 +226,11 @@ class GuidancePage(Page):
     next_review_due = models.DateField(
         "Next review due", null=True, blank=True, help_text="Shown to staff only."
     )
+    show_feedback_form = models.BooleanField(
+        "Ask for page feedback",
+        default=True,
+        help_text="Show 'Was this page useful?' at the end of the page.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -236,6 +243,8 @@ class GuidancePage(Page):
         MultiFieldPanel(
             [FieldPanel("last_reviewed"), FieldPanel("next_review_due")], heading="Review"
         ),
+        FieldPanel("show_feedback_form"),
+        PageFeedbackPanel(),
     ]
     search_fields = [
         *Page.search_fields,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("exit/", guidance_views.quick_exit, name="quick_exit"),
+    path("feedback/", include("feedback.urls")),
     path("search/", guidance_views.search, name="search"),
 ]
 

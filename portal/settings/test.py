@@ -10,3 +10,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests render pages without collectstatic; let whitenoise find files as they appear.
+WHITENOISE_AUTOREFRESH = True

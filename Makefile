@@ -1,0 +1,93 @@
+# Safeguarding guidance portal: everyday commands. `make help` lists them.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+# The interpreter that creates the virtual environment: Python 3.11 if it is
+# on the PATH, otherwise whatever `python3` is.
+PYTHON ?= $(shell command -v python3.11 >/dev/null 2>&1 && echo python3.11 || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PYTEST_ARGS ?=
+GUNICORN_WORKERS ?= 3
+GUNICORN_TIMEOUT ?= 30
+
+DEV_SETTINGS := DJANGO_SETTINGS_MODULE=portal.settings.dev
+TEST_SETTINGS := DJANGO_SETTINGS_MODULE=portal.settings.test
+PRODUCTION_SETTINGS := DJANGO_SETTINGS_MODULE=portal.settings.production
+
+# Stamp files: pip runs again only when a requirements file changes.
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: help venv install install-dev run test serve require-secret-key lint format check clean
+
+help: ## List the targets with what each does
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) \
+		| awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(RUNTIME_STAMP) $@
+
+venv: install ## Same as install
+
+install: $(RUNTIME_STAMP) ## Create .venv if missing and install the runtime requirements
+
+install-dev: $(DEV_STAMP) ## Create .venv if missing and install the runtime and dev requirements
+
+run: install ## Local demo: migrate, load demo content, create a demo admin, serve on http://127.0.0.1:8000/
+	$(DEV_SETTINGS) $(MANAGE) migrate --noinput
+	$(DEV_SETTINGS) $(MANAGE) load_demo_content
+	$(DEV_SETTINGS) $(MANAGE) create_demo_admin
+	$(DEV_SETTINGS) $(MANAGE) runserver 127.0.0.1:8000
+
+test: install-dev ## Run the whole test suite (browser tests need /usr/bin/chromium); pass PYTEST_ARGS=...
+	$(TEST_SETTINGS) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# No --access-logfile on purpose: gunicorn's access log would record every
+# visitor's IP address and user agent next to the sensitive page they read.
+# No control socket: its default path in $HOME is shared by every gunicorn.
+serve: require-secret-key install ## Production style: collectstatic, migrate, gunicorn on PORT (default 8000)
+	$(PRODUCTION_SETTINGS) $(MANAGE) collectstatic --noinput
+	$(PRODUCTION_SETTINGS) $(MANAGE) migrate --noinput
+	$(PRODUCTION_SETTINGS) $(BIN)/gunicorn portal.wsgi:application \
+		--bind "0.0.0.0:$${PORT:-8000}" \
+		--workers $(GUNICORN_WORKERS) \
+		--timeout $(GUNICORN_TIMEOUT) \
+		--graceful-timeout 30 \
+		--no-control-socket
+
+# Fail before installing anything: production settings have no default key.
+require-secret-key:
+	@if [ -z "$$DJANGO_SECRET_KEY" ]; then \
+		echo "make serve: set DJANGO_SECRET_KEY and the other production variables (see .env.example)." >&2; \
+		exit 1; \
+	fi
+
+lint: install-dev ## Check Python (ruff) and template indentation (djhtml) without changing files
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+
+format: install-dev ## Fix what ruff can, format Python and indent templates
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
+
+check: install-dev ## Django system checks and a check that no migration is missing
+	$(TEST_SETTINGS) $(MANAGE) check
+	$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
+
+clean: ## Remove .venv, collected static files and tool caches (keeps db.sqlite3 and media/)
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -not -path "./.git/*" -prune -exec rm -rf {} +

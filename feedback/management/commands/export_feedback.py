@@ -1,0 +1,116 @@
+"""`manage.py export_feedback`: page feedback as CSV or XLSX, for analysts and cron.
+
+Each run is recorded in Wagtail's audit log (action `feedback.export`, user
+"system") like the admin downloads.
+"""
+
+import datetime
+import os
+import sys
+
+from django.core.management.base import CommandError
+from django.utils import timezone
+from wagtail.models import Page
+
+from feedback.exports import XLSX_MAX_ROWS, TooManyRowsError, write_csv, write_xlsx
+from feedback.management.base import FeedbackCommand
+from feedback.models import FeedbackResponse
+from feedback.reports.audit import log_export
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"'{value}' is not a date in the form YYYY-MM-DD.") from error
+
+
+def _start_of_day(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class Command(FeedbackCommand):
+    help = (
+        "Write page feedback as CSV (header row first) to stdout or --output, or as XLSX "
+        "to --output. Columns: id, submitted_at, page_id, page_revision_id, page_title, "
+        "page_path, useful, reason_code, reason, comment."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--since", help="First day to include (YYYY-MM-DD).")
+        parser.add_argument("--until", help="Last day to include (YYYY-MM-DD).")
+        parser.add_argument("--page", type=int, help="Only this page and the pages below it.")
+        parser.add_argument(
+            "--format",
+            dest="export_format",
+            choices=["csv", "xlsx"],
+            default="csv",
+            help="csv (default) or xlsx; xlsx needs --output.",
+        )
+        parser.add_argument("--output", help="Write to this file instead of stdout.")
+
+    def handle(
+        self,
+        *args,
+        since=None,
+        until=None,
+        page=None,
+        output=None,
+        export_format="csv",
+        **options,
+    ):
+        responses = FeedbackResponse.objects.all()
+        since_day = _date(since) if since else None
+        until_day = _date(until) if until else None
+        if since_day and until_day and since_day > until_day:
+            raise CommandError("--since must not be later than --until.")
+        if export_format == "xlsx" and not output:
+            raise CommandError("XLSX is a binary file: give --output FILE.")
+        if since_day:
+            responses = responses.filter(submitted_at__gte=_start_of_day(since_day))
+        if until_day:
+            next_day = until_day + datetime.timedelta(days=1)
+            responses = responses.filter(submitted_at__lt=_start_of_day(next_day))
+        if page is not None:
+            root = Page.objects.filter(pk=page).first()
+            if root is None:
+                raise CommandError(f"There is no page with ID {page}.")
+            responses = responses.for_subtree(root)
+
+        if export_format == "xlsx":
+            count = self._write_xlsx(responses, output)
+        elif output:
+            try:
+                with open(output, "w", newline="", encoding="utf-8") as stream:
+                    count = write_csv(responses, stream)
+            except OSError as error:
+                raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
+        else:
+            try:
+                count = write_csv(responses, self.stdout)
+            except BrokenPipeError:
+                # The reader stopped early (`| head`): end quietly, as Unix tools do.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                sys.exit(1)
+        filters = {"since": since, "until": until, "page": page}
+        log_export(
+            user=None,
+            export_format=export_format,
+            filters={name: str(value) for name, value in filters.items() if value is not None},
+            rows=count,
+            source="manage.py export_feedback",
+        )
+        if output:
+            self.stderr.write(f"Wrote {count} responses to {output}.")
+
+    def _write_xlsx(self, responses, output):
+        rows = responses.count()
+        try:
+            if rows > XLSX_MAX_ROWS:
+                raise TooManyRowsError(rows)
+            with open(output, "wb") as stream:
+                return write_xlsx(responses, stream, row_count=rows)
+        except TooManyRowsError as error:
+            raise CommandError(str(error)) from error
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror}.") from error

@@ -1,0 +1,116 @@
+"""Page feedback: the reasons visitors can give, and the answers they send.
+
+`VisitReason` and `DisclosurePhrase` are snippets (registered in
+`feedback/wagtail_hooks.py`); `FeedbackResponse` rows are written only by
+`feedback.views.submit_feedback`. No row holds an IP address, user agent,
+cookie or any other identifier of the visitor.
+"""
+
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from wagtail.models import Orderable
+from wagtail.search import index
+
+COMMENT_MAX_LENGTH = 1200
+
+
+class VisitReason(Orderable):
+    """An answer to "What best describes the reason for your visit today?".
+
+    Retire a reason (untick "active") rather than delete it: past answers
+    keep pointing at it.
+    """
+
+    label = models.CharField(max_length=120, help_text="What visitors read.")
+    slug = models.SlugField(
+        "Code",
+        max_length=60,
+        unique=True,
+        help_text="A stable code for analysts; do not change it once answers exist.",
+    )
+    active = models.BooleanField(default=True, help_text="Offered to visitors.")
+
+    class Meta(Orderable.Meta):
+        verbose_name = "visit reason"
+
+    def __str__(self):
+        return self.label
+
+
+class DisclosurePhrase(index.Indexed, models.Model):
+    """Words that suggest a comment is a disclosure or a cry for help.
+
+    When a comment contains one, the thank-you leads with the help contacts
+    instead of a plain thanks. Staff extend the list in the admin.
+    """
+
+    phrase = models.CharField(
+        max_length=80,
+        unique=True,
+        help_text="Matched as whole words, ignoring capitals, such as 'hurting me'.",
+    )
+
+    search_fields = [index.SearchField("phrase"), index.AutocompleteField("phrase")]
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = "disclosure phrase"
+
+    def __str__(self):
+        return self.phrase
+
+
+class FeedbackResponseQuerySet(models.QuerySet):
+    def for_subtree(self, page):
+        """Responses about `page` and the pages below it (by the live tree)."""
+        return self.filter(page__path__startswith=page.path)
+
+
+class FeedbackResponse(models.Model):
+    """One visitor's answer to "Was this page useful?".
+
+    The page's title and path are copied at submission so that history
+    survives the page being moved or deleted.
+    """
+
+    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_responses",
+    )
+    page_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The live revision the visitor read.",
+    )
+    page_title = models.CharField(max_length=255)
+    page_path = models.CharField(max_length=2048)
+    useful = models.BooleanField()
+    reason = models.ForeignKey(
+        VisitReason, null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
+    )
+    comment = models.TextField(blank=True, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH)])
+
+    objects = FeedbackResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = "feedback response"
+        permissions = [("export_feedbackresponse", "Can export feedback responses")]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("comment"), COMMENT_MAX_LENGTH),
+                name="feedback_comment_max_length",
+            )
+        ]
+
+    def __str__(self):
+        return f"{'Useful' if self.useful else 'Not useful'}: {self.page_title}"

@@ -1,0 +1,12 @@
+"""Feedback reports in the Wagtail admin (see docs/feedback_reports.md).
+
+- `views`: the "Page feedback" and "Feedback by page" report views
+- `filters`: their filter sets
+- `figures`: the aggregate queries behind every figure
+- `chart`: the server-drawn SVG chart of responses per week
+- `panels`: the dashboard panel and the page editor panel
+- `audit`: the `feedback.export` audit-log action
+- `permissions`: who may read and download feedback
+
+Registered in `feedback/wagtail_hooks.py`.
+"""

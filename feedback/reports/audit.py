@@ -1,0 +1,55 @@
+"""Audit-log entries for feedback exports (Reports → Site history).
+
+An export acts on the page-feedback responses as a whole, not on any one
+row, so the entry is logged against the `ContentType` that stands for
+`FeedbackResponse` (Wagtail's `ModelLogEntry` needs a saved instance with a
+primary key). Its name reads "Page feedback responses"; the data holds the
+format, the filters exactly as given, the row count and where the export
+came from. Site history shows these entries to superusers: no other group
+holds a permission on content types, so analysts cannot browse or filter
+the record of their own exports.
+
+The action is registered by the `register_log_actions` hook in
+`feedback/wagtail_hooks.py`.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from wagtail import log_actions
+from wagtail.log_actions import LogFormatter
+
+from ..models import FeedbackResponse
+
+EXPORT_ACTION = "feedback.export"
+EXPORT_LOG_TITLE = "Page feedback responses"
+
+
+class FeedbackExportFormatter(LogFormatter):
+    label = "Export page feedback"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        rows = data.get("rows", 0)
+        noun = "response" if rows == 1 else "responses"
+        message = (
+            f"Exported {rows:,} feedback {noun} as {data.get('format', '').upper()}"
+            f" ({data.get('source', 'admin')})"
+        )
+        filters = data.get("filters") or {}
+        if filters:
+            message += "; filters: " + ", ".join(f"{k}={v}" for k, v in filters.items())
+        return message
+
+
+def register_log_actions(actions):
+    actions.register_action(EXPORT_ACTION)(FeedbackExportFormatter)
+
+
+def log_export(*, user, export_format, filters, rows, source):
+    """Record one export: who (None for a command), format, filters and row count."""
+    return log_actions.log(
+        instance=ContentType.objects.get_for_model(FeedbackResponse),
+        action=EXPORT_ACTION,
+        user=user,
+        title=EXPORT_LOG_TITLE,
+        data={"format": export_format, "filters": filters, "rows": rows, "source": source},
+    )

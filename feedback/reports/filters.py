@@ -1,0 +1,189 @@
+"""Filters for the feedback reports (the admin's filter drawer).
+
+`FeedbackResponseFilterSet` serves the "Page feedback" report and its
+downloads; `FeedbackSummaryFilterSet` the "Feedback by page" report. Both
+take a date range in the site's time zone (whole days, both ends included,
+as `export_feedback --since/--until`) and a page with, by default, the
+pages below it.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django_filters.fields import DateRangeField, ModelChoiceField, ModelChoiceIterator
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.models import Page
+
+from ..models import FeedbackResponse, VisitReason
+
+SUBTREE = ""
+PAGE_ONLY = "only"
+SUMMARY_DEFAULT_DAYS = 90
+
+
+class OrderedDateRangeField(DateRangeField):
+    def compress(self, data_list):
+        if data_list and all(data_list) and data_list[0] > data_list[1]:
+            raise ValidationError("The start date must not be after the end date.")
+        return super().compress(data_list)
+
+
+class DateRangeFilter(django_filters.DateFromToRangeFilter):
+    """Whole days in the site's time zone; refuses a range that ends before it starts."""
+
+    field_class = OrderedDateRangeField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DateRangePickerWidget)
+        super().__init__(**kwargs)
+
+
+class IndentedPageIterator(ModelChoiceIterator):
+    def choice(self, obj):
+        return (self.field.prepare_value(obj), "\u2003" * (obj.depth - 2) + obj.title)
+
+
+class PageField(ModelChoiceField):
+    """Pages in tree order, indented by depth in the list (plain titles elsewhere)."""
+
+    iterator = IndentedPageIterator
+
+    def label_from_instance(self, obj):
+        return obj.title
+
+
+class ReasonField(ModelChoiceField):
+    def label_from_instance(self, obj):
+        if obj == self.null_value:
+            return self.null_label
+        return super().label_from_instance(obj)
+
+
+class PageFilter(django_filters.ModelChoiceFilter):
+    field_class = PageField
+
+
+class ReasonFilter(django_filters.ModelChoiceFilter):
+    field_class = ReasonField
+
+
+def site_pages(request):
+    return Page.objects.filter(depth__gt=1).order_by("path")
+
+
+class PageFilterMixin(django_filters.FilterSet):
+    """A page and whether to include the pages below it (the default).
+
+    Subclasses list their filters' display order in `filter_order`.
+    """
+
+    filter_order = ()
+
+    page = PageFilter(
+        label="Page",
+        queryset=site_pages,
+        method="filter_page",
+        empty_label="All pages",
+    )
+    scope = django_filters.ChoiceFilter(
+        label="Pages below the chosen page",
+        choices=[(PAGE_ONLY, "Leave them out")],
+        empty_label="Include them",
+        widget=forms.RadioSelect,
+        method="keep",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        order = {name: index for index, name in enumerate(self.filter_order)}
+        self.filters = dict(
+            sorted(self.filters.items(), key=lambda item: order.get(item[0], len(order)))
+        )
+
+    def filter_page(self, queryset, name, page):
+        if self.form.cleaned_data.get("scope") == PAGE_ONLY:
+            return queryset.filter(page=page)
+        return queryset.for_subtree(page)
+
+    def keep(self, queryset, name, value):
+        """Filters whose value another filter (or the view) reads."""
+        return queryset
+
+
+class FeedbackResponseFilterSet(PageFilterMixin, WagtailFilterSet):
+    """Filters for the "Page feedback" report: when, where, useful and reason."""
+
+    filter_order = ("date", "page", "scope", "useful", "reason")
+
+    date = DateRangeFilter(label="Date", field_name="submitted_at")
+    useful = django_filters.ChoiceFilter(
+        label="Useful",
+        choices=[("true", "Yes"), ("false", "No")],
+        empty_label="All",
+        widget=forms.RadioSelect,
+        method="filter_useful",
+    )
+    reason = ReasonFilter(
+        label="Reason for visit",
+        queryset=VisitReason.objects.all(),
+        null_label="No reason given",
+        empty_label="All",
+        blank=True,  # keeps "All" among the radio buttons
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = FeedbackResponse
+        fields = []
+
+    def filter_useful(self, queryset, name, value):
+        return queryset.filter(useful=value == "true")
+
+
+class FeedbackSummaryFilterSet(PageFilterMixin, WagtailFilterSet):
+    """Filters for "Feedback by page"; without dates it shows the last 90 days."""
+
+    filter_order = ("date", "page", "scope", "min_responses")
+
+    date = DateRangeFilter(
+        label="Date",
+        field_name="submitted_at",
+        help_text=f"Without dates: the last {SUMMARY_DEFAULT_DAYS} days.",
+    )
+    min_responses = django_filters.NumberFilter(
+        label="Pages with at least this many responses",
+        method="keep",  # counted per page: the view applies it after grouping
+        min_value=1,
+        widget=forms.NumberInput(attrs={"min": 1}),
+    )
+
+    class Meta:
+        model = FeedbackResponse
+        fields = []
+
+    @property
+    def uses_default_period(self):
+        dates = self.form.cleaned_data.get("date") if self.is_valid() else None
+        return not dates or (dates.start is None and dates.stop is None)
+
+    @property
+    def period(self):
+        """(first day, last day) the report covers, both included; no first day means all."""
+        dates = self.form.cleaned_data.get("date") if self.is_valid() else None
+        today = timezone.localdate()
+        if self.uses_default_period:
+            return today - datetime.timedelta(days=SUMMARY_DEFAULT_DAYS - 1), today
+        first = timezone.localtime(dates.start).date() if dates.start else None
+        last = timezone.localtime(dates.stop).date() if dates.stop else today
+        return first, last
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.uses_default_period:
+            first, _ = self.period
+            start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+            queryset = queryset.filter(submitted_at__gte=start)
+        return queryset

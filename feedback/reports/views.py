@@ -1,0 +1,345 @@
+"""The two feedback reports in the admin's Reports menu.
+
+- `FeedbackReportView` ("Page feedback", /admin/reports/feedback/): one row
+  per response, newest first, filtered and searched; `?export=csv` and
+  `?export=xlsx` download exactly the filtered rows through
+  `feedback.exports`. Needs `feedback.view_feedbackresponse`; downloads
+  need `feedback.export_feedbackresponse` too.
+- `FeedbackSummaryView` ("Feedback by page", /admin/reports/feedback-summary/):
+  one row per page for a period, counted in the database, with a weekly
+  chart. Needs `feedback.view_feedbackresponse`.
+
+URLs and menu items are registered in `feedback/wagtail_hooks.py`.
+"""
+
+import tempfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from wagtail.admin.ui.tables import Column, NumberColumn, StatusFlagColumn
+from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.models import Page
+
+from .. import exports
+from ..models import FeedbackResponse
+from . import figures
+from .audit import log_export
+from .chart import weekly_chart
+from .filters import FeedbackResponseFilterSet, FeedbackSummaryFilterSet
+from .permissions import can_export_feedback, feedback_permission_policy
+
+# Query parameters that are not filters: left out of audit records.
+NOT_FILTERS = {"export", "p", "ordering", "_w_filter_fragment"}
+
+
+def admin_xlsx_max_rows():
+    """The most rows the admin writes as XLSX in one request.
+
+    openpyxl writes about 15,000 to 20,000 rows a second here, so a bigger
+    workbook would outlast the app server's worker timeout (30 s) and end
+    in an error page. CSV streams at ten times that and has no limit.
+    """
+    return getattr(settings, "FEEDBACK_ADMIN_XLSX_MAX_ROWS", 250_000)
+
+
+class DateTimeColumn(Column):
+    cell_template_name = "feedback/admin/tables/date_time_cell.html"
+
+
+class PageColumn(Column):
+    """The page a row is about: its title and path, with links to edit it and see it live.
+
+    Rows (responses or `figures.PageFigures`) carry `page_label`,
+    `page_path`, `deleted`, `edit_url` and `live_url`.
+    """
+
+    cell_template_name = "feedback/admin/tables/page_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        for name in ("page_label", "page_path", "deleted", "edit_url", "live_url"):
+            context[name] = getattr(instance, name)
+        return context
+
+
+class ResponsesColumn(NumberColumn):
+    """A page's response count, linking to those responses in "Page feedback"."""
+
+    cell_template_name = "feedback/admin/tables/responses_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["url"] = instance.responses_url
+        context["page_label"] = instance.page_label
+        return context
+
+
+class CommentColumn(Column):
+    cell_template_name = "feedback/admin/tables/comment_cell.html"
+
+
+class PercentColumn(Column):
+    cell_template_name = "feedback/admin/tables/percent_cell.html"
+
+
+class FeedbackPermissionMixin:
+    permission_policy = feedback_permission_policy
+    permission_required = "view"
+
+
+class FeedbackReportView(FeedbackPermissionMixin, ReportView):
+    """Every response, newest first, with filters, a comment search and downloads."""
+
+    page_title = "Page feedback"
+    header_icon = "comment"
+    model = FeedbackResponse
+    filterset_class = FeedbackResponseFilterSet
+    index_url_name = "feedback_reports:responses"
+    index_results_url_name = "feedback_reports:responses_results"
+    template_name = "feedback/admin/responses.html"
+    results_template_name = "feedback/admin/responses_results.html"
+    is_searchable = True
+    search_fields = ["comment"]
+    search_backend_name = None  # FeedbackResponse is not indexed: search with icontains
+    default_ordering = "-submitted_at"
+    verbose_name_plural = "feedback responses"
+    columns = [
+        DateTimeColumn("submitted_at", label="Date and time", sort_key="submitted_at"),
+        PageColumn("page", label="Page", sort_key="page_title"),
+        StatusFlagColumn("useful", label="Useful", true_label="Yes", false_label="No"),
+        Column("reason", label="Reason for visit", accessor="reason.label"),
+        CommentColumn("comment", label="Comment"),
+    ]
+
+    def get_base_queryset(self):
+        return FeedbackResponse.objects.select_related("page", "reason")
+
+    def order_queryset(self, queryset):
+        queryset = super().order_queryset(queryset)
+        descending = (self.ordering or "").startswith("-")
+        return queryset.order_by(*queryset.query.order_by, "-pk" if descending else "pk")
+
+    def filter_queryset(self, queryset):
+        if self.filters and not self.filters.is_valid():
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    def decorate_paginated_queryset(self, object_list):
+        for response in object_list:
+            page = response.page
+            response.page_label = page.title if page else response.page_title
+            response.deleted = page is None
+            response.edit_url = response.live_url = None
+            if page is None:
+                continue
+            if page.permissions_for_user(self.request.user).can_edit():
+                response.edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+            if page.live:
+                response.live_url = page.get_url(request=self.request)
+        return object_list
+
+    @cached_property
+    def show_export_buttons(self):
+        return can_export_feedback(self.request.user)
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            HeaderButton(
+                "Feedback by page",
+                url=reverse("feedback_reports:by_page"),
+                icon_name="table",
+            )
+        ]
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            return self.export(request.GET["export"])
+        return super().get(request, *args, **kwargs)
+
+    def filter_parameters(self):
+        """The filters and search exactly as given, for the audit record."""
+        return {
+            name: ", ".join(values)
+            for name, values in self.request.GET.lists()
+            if name not in NOT_FILTERS and any(values)
+        }
+
+    def back_to_report(self):
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        return redirect(f"{self.index_url}?{query.urlencode()}")
+
+    def export(self, export_format):
+        """Download the filtered responses, logging who took how many and how."""
+        if not can_export_feedback(self.request.user):
+            raise PermissionDenied
+        if self.filters and not self.filters.is_valid():
+            messages.error(self.request, "Correct the filters before downloading.")
+            return self.back_to_report()
+        responses = self.search_queryset(self.filter_queryset(FeedbackResponse.objects.all()))
+        # Count and pin the selection, so the audit record and the file agree.
+        snapshot = responses.aggregate(rows=Count("pk"), last=Max("pk"))
+        rows = snapshot["rows"]
+        if rows:
+            responses = responses.filter(pk__lte=snapshot["last"])
+        if export_format == self.FORMAT_XLSX and rows > exports.XLSX_MAX_ROWS:
+            messages.error(self.request, str(exports.TooManyRowsError(rows)))
+            return self.back_to_report()
+        if export_format == self.FORMAT_XLSX and rows > admin_xlsx_max_rows():
+            messages.error(
+                self.request,
+                f"{rows:,} responses are more than the admin builds as XLSX "
+                f"({admin_xlsx_max_rows():,}) before the server's time limit. Choose a "
+                "shorter period, download CSV (no limit), or ask for a run of "
+                "manage.py export_feedback --format xlsx.",
+            )
+            return self.back_to_report()
+        log_export(
+            user=self.request.user,
+            export_format=export_format,
+            filters=self.filter_parameters(),
+            rows=rows,
+            source="admin",
+        )
+        filename = self.get_filename()
+        if export_format == self.FORMAT_CSV:
+            response = StreamingHttpResponse(
+                exports.iter_csv(responses), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        else:
+            # Spooled to a temporary file, not memory; removed when the response closes.
+            workbook = tempfile.TemporaryFile()
+            exports.write_xlsx(responses, workbook, row_count=rows)
+            workbook.seek(0)
+            response = FileResponse(
+                workbook,
+                as_attachment=True,
+                filename=f"{filename}.xlsx",
+                content_type=exports.XLSX_CONTENT_TYPE,
+            )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def get_filename(self):
+        dates = None
+        if self.filters and self.filters.is_valid():
+            dates = self.filters.form.cleaned_data.get("date")
+        parts = ["page-feedback"]
+        if dates and dates.start:
+            parts.append(f"from-{timezone.localtime(dates.start).date()}")
+        if dates and dates.stop:
+            parts.append(f"to-{timezone.localtime(dates.stop).date()}")
+        if len(parts) == 1:
+            parts.append(f"to-{timezone.localdate()}")
+        return "_".join(parts)
+
+
+class FeedbackSummaryView(FeedbackPermissionMixin, ReportView):
+    """One row per page for a period, least useful first, under a weekly chart."""
+
+    page_title = "Feedback by page"
+    header_icon = "table"
+    FORMATS = ()  # no downloads of this report (FeedbackReportView has them)
+    filterset_class = FeedbackSummaryFilterSet
+    index_url_name = "feedback_reports:by_page"
+    index_results_url_name = "feedback_reports:by_page_results"
+    template_name = "feedback/admin/summary.html"
+    results_template_name = "feedback/admin/summary_results.html"
+    default_ordering = "percent_useful"
+    paginate_by = 100
+    verbose_name_plural = "pages with feedback"
+    columns = [
+        PageColumn("title", label="Page", sort_key="title"),
+        ResponsesColumn("responses", label="Responses", sort_key="responses"),
+        PercentColumn("percent_useful", label="% useful", sort_key="percent_useful"),
+        NumberColumn("not_useful", label="Not useful", sort_key="not_useful"),
+        Column("reason", label="Most common reason for visit"),
+    ]
+
+    @cached_property
+    def header_buttons(self):
+        return [
+            HeaderButton(
+                "All responses",
+                url=reverse("feedback_reports:responses"),
+                icon_name="comment",
+            )
+        ]
+
+    @cached_property
+    def responses(self):
+        """The responses in the chosen period and pages (none if the filters are wrong)."""
+        responses = FeedbackResponse.objects.all()
+        if self.filters and not self.filters.is_valid():
+            return responses.none()
+        return self.filters.filter_queryset(responses)
+
+    @cached_property
+    def period(self):
+        return self.filters.period
+
+    def get_queryset(self):
+        """`figures.PageFigures` for each page, filtered and sorted (a list: pages are few)."""
+        pages = figures.by_page(self.responses)
+        self.totals = figures.Totals(
+            sum(page.responses for page in pages), sum(page.useful for page in pages)
+        )
+        min_responses = None
+        if self.filters.is_valid():
+            min_responses = self.filters.form.cleaned_data.get("min_responses")
+        if min_responses:
+            pages = [page for page in pages if page.responses >= min_responses]
+        return figures.sort_pages(pages, self.ordering)
+
+    def get_filtered_queryset(self):
+        return self.get_queryset()
+
+    def decorate_paginated_queryset(self, object_list):
+        rows = list(object_list)
+        reasons = figures.reason_labels()
+        first, last = self.period
+        dates = {"date_from": first or "", "date_to": last or ""}
+        responses_url = reverse("feedback_reports:responses")
+        pages = Page.objects.in_bulk([row.page_id for row in rows if row.page_id])
+        for row in rows:
+            row.reason = row.most_common_reason(reasons)
+            row.page_label = row.title
+            row.page_path = row.deleted_path
+            row.edit_url = row.live_url = row.responses_url = None
+            page = pages.get(row.page_id)
+            if page is None:
+                continue
+            query = {**dates, "page": row.page_id, "scope": "only"}
+            row.responses_url = f"{responses_url}?{urlencode(query)}"
+            if page.permissions_for_user(self.request.user).can_edit():
+                row.edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+            if page.live:
+                row.live_url = page.get_url(request=self.request)
+        return rows
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        first, last = self.period
+        weekly = figures.weekly(self.responses, first, last)
+        context.update(
+            {
+                "first_day": first,
+                "last_day": last,
+                "default_period": self.filters.uses_default_period,
+                "totals": self.totals,
+                "chart": weekly_chart(weekly),
+                "filter_errors": self.filters.errors if not self.filters.is_valid() else None,
+            }
+        )
+        return context

@@ -1,0 +1,261 @@
+"""`manage.py load_demo_content`: the demo site described in `guidance.demo_content`.
+
+Replaces Wagtail's "Welcome" page with a `HomePage`, points the default site at
+it, and loads the safety settings, signposting contacts, the "Online safety"
+topic and its guidance pages. Pages are found by slug and contacts by name;
+each is saved, with a new revision that is then published, only when it is
+missing or differs from the demo content. So running the command again
+changes nothing.
+"""
+
+from collections import Counter
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from wagtail.actions.create import CreateAction
+from wagtail.actions.edit import EditAction
+from wagtail.models import Page, Site
+
+from guidance import demo_content
+from guidance.models import (
+    GuidancePage,
+    GuidancePageRelatedPage,
+    HomePage,
+    SafetySettings,
+    SignpostingContact,
+    TopicPage,
+)
+
+WELCOME_PAGE_TITLE = "Welcome to your new Wagtail site!"
+CONTACT_FIELDS = [
+    "name",
+    "helps_with",
+    "phone",
+    "phone_hours",
+    "text_number",
+    "website",
+    "email",
+    "online_report_url",
+    "is_emergency",
+]
+CREATED, UPDATED, UNCHANGED, REMOVED = "created", "updated", "unchanged", "removed"
+
+
+def model_defaults(model, field_names):
+    return {name: model._meta.get_field(name).get_default() for name in field_names}
+
+
+def changed_fields(obj, values):
+    """Names of the fields whose current value differs from `values`."""
+    return [name for name, value in values.items() if not same_value(obj, name, value)]
+
+
+def same_value(obj, name, value):
+    current = getattr(obj, name)
+    if name == "body":
+        return comparable_stream(current) == comparable_stream(value)
+    return current == value
+
+
+def comparable_stream(value):
+    """A StreamField value as plain data, without the block ids Wagtail generates."""
+    stream_block = GuidancePage._meta.get_field("body").stream_block
+    return without_ids([child.get_prep_value() for child in stream_block.to_python(value)])
+
+
+def without_ids(data):
+    if isinstance(data, list):
+        return [without_ids(item) for item in data]
+    if isinstance(data, dict):
+        return {key: without_ids(item) for key, item in data.items() if key != "id"}
+    return data
+
+
+def raw_body(body, contact_pks):
+    """The demo `(block_type, value)` pairs as raw StreamField data, contacts as pks."""
+    return [
+        {"type": block_type, "value": with_contact_pks(block_type, value, contact_pks)}
+        for block_type, value in body
+    ]
+
+
+def with_contact_pks(block_type, value, contact_pks):
+    if block_type != "signposting_contacts":
+        return value
+    return {**value, "contacts": [contact_pks[name] for name in value["contacts"]]}
+
+
+def is_plain_welcome_page(page):
+    return (
+        page.specific_class is Page
+        and page.title == WELCOME_PAGE_TITLE
+        and not page.get_children().exists()
+    )
+
+
+def find_child(parent, model, slug):
+    page = parent.get_children().filter(slug=slug).specific().first()
+    if page is not None and not isinstance(page, model):
+        raise CommandError(
+            f"{page.url_path!r} is a {type(page).__name__}, not a {model.__name__}. "
+            "Move or rename it, then run this command again."
+        )
+    return page
+
+
+def related_page_ids(page):
+    return [link.page_id for link in page.related_pages.all()]
+
+
+class Command(BaseCommand):
+    help = "Load the demo site: home page, contacts, settings and online safety guidance."
+
+    def handle(self, *args, **options):
+        self.tally = Counter()
+        with transaction.atomic():
+            contacts = {spec["name"]: self.sync_contact(spec) for spec in demo_content.CONTACTS}
+            root = Page.get_first_root_node()
+            if root is None:
+                raise CommandError("The page tree has no root. Run `manage.py migrate` first.")
+            site = Site.objects.filter(is_default_site=True).first()
+            self.remove_welcome_page(root, site)
+            home = self.sync_page(root, HomePage, demo_content.HOME_PAGE)
+            site = self.sync_site(site, home)
+            self.sync_safety_settings(site)
+            topic = self.sync_page(home, TopicPage, demo_content.TOPIC_PAGE)
+            self.sync_guidance_pages(topic, {name: c.pk for name, c in contacts.items()})
+        self.print_summary(home)
+
+    def count(self, kind, status):
+        self.tally[kind, status] += 1
+
+    def sync_contact(self, spec):
+        values = {**model_defaults(SignpostingContact, CONTACT_FIELDS), **spec}
+        contact = SignpostingContact.objects.filter(name=spec["name"]).first()
+        if contact is None:
+            contact = SignpostingContact(**values)
+            CreateAction(contact, publish=True).execute(skip_permission_checks=True)
+            self.count("contacts", CREATED)
+        elif changed_fields(contact, values) or not contact.live:
+            for name, value in values.items():
+                setattr(contact, name, value)
+            EditAction(contact, publish=True).execute(skip_permission_checks=True)
+            self.count("contacts", UPDATED)
+        else:
+            self.count("contacts", UNCHANGED)
+        return contact
+
+    def remove_welcome_page(self, root, site):
+        """Delete Wagtail's default "Welcome" page if nobody has built on it.
+
+        A site's root page is a cascading foreign key, so the site is moved to
+        the tree root first and keeps its id, settings and host name.
+        """
+        welcome = root.get_children().filter(slug=demo_content.HOME_PAGE["slug"]).first()
+        if welcome is None or not is_plain_welcome_page(welcome):
+            return
+        if site is not None and site.root_page_id == welcome.pk:
+            site.root_page = root
+            site.save(update_fields=["root_page"])
+        welcome.delete()
+        self.count("welcome page", REMOVED)
+
+    def sync_page(self, parent, model, values):
+        page, created = self.get_or_create_draft(parent, model, values)
+        self.publish_and_count(page, created, values)
+        return page
+
+    def publish_and_count(self, page, created, values, related_slugs=()):
+        updated = self.publish_changes(page, values, related_slugs)
+        status = CREATED if created else UPDATED if updated else UNCHANGED
+        self.count(page._meta.verbose_name_plural, status)
+
+    def get_or_create_draft(self, parent, model, values):
+        page = find_child(parent, model, values["slug"])
+        if page is not None:
+            return page, False
+        page = model(live=False, **values)
+        parent.add_child(instance=page)
+        return page, True
+
+    def publish_changes(self, page, values, related_slugs):
+        """Publish a new revision if the page is a draft or differs from `values`."""
+        changed = changed_fields(page, values)
+        for name in changed:
+            setattr(page, name, values[name])
+        related_changed = self.set_related_pages(page, related_slugs)
+        if not (changed or related_changed or not page.live):
+            return False
+        page.save_revision().publish()
+        return True
+
+    def set_related_pages(self, page, related_slugs):
+        if not related_slugs:
+            return False
+        targets = [page.get_parent().get_children().get(slug=slug) for slug in related_slugs]
+        if related_page_ids(page) == [target.pk for target in targets]:
+            return False
+        page.related_pages = [
+            GuidancePageRelatedPage(page=target, sort_order=index)
+            for index, target in enumerate(targets)
+        ]
+        return True
+
+    def sync_guidance_pages(self, topic, contact_pks):
+        """Create every guidance page first, so each can link to the others."""
+        drafts = []
+        for spec in demo_content.GUIDANCE_PAGES:
+            values = {
+                "slug": spec["slug"],
+                "title": spec["title"],
+                "summary": spec["summary"],
+                "body": raw_body(spec["body"], contact_pks),
+                "last_reviewed": demo_content.LAST_REVIEWED,
+                "next_review_due": demo_content.NEXT_REVIEW_DUE,
+            }
+            page, created = self.get_or_create_draft(topic, GuidancePage, values)
+            drafts.append((page, created, values, spec["related"]))
+        for page, created, values, related in drafts:
+            self.publish_and_count(page, created, values, related)
+
+    def sync_site(self, site, home):
+        if site is None:
+            site = Site.objects.create(
+                hostname="localhost", port=80, is_default_site=True, root_page=home
+            )
+            self.count("sites", CREATED)
+        elif site.root_page_id != home.pk:
+            site.root_page = home
+            site.save(update_fields=["root_page"])
+            self.count("sites", UPDATED)
+        else:
+            self.count("sites", UNCHANGED)
+        return site
+
+    def sync_safety_settings(self, site):
+        existing = SafetySettings.objects.filter(site=site).first()
+        safety = existing or SafetySettings(site=site)
+        values = {
+            **model_defaults(SafetySettings, ["emergency_heading", "emergency_text"]),
+            **demo_content.SAFETY_SETTINGS,
+        }
+        changed = changed_fields(safety, values)
+        if existing and not changed:
+            self.count("safety settings", UNCHANGED)
+            return
+        for name in changed:
+            setattr(safety, name, values[name])
+        safety.full_clean()
+        safety.save()
+        self.count("safety settings", UPDATED if existing else CREATED)
+
+    def print_summary(self, home):
+        kinds = dict.fromkeys(kind for kind, _status in self.tally)
+        for kind in kinds:
+            counts = ", ".join(
+                f"{self.tally[kind, status]} {status}"
+                for status in (CREATED, UPDATED, UNCHANGED, REMOVED)
+                if self.tally[kind, status]
+            )
+            self.stdout.write(f"{kind.capitalize()}: {counts}")
+        self.stdout.write(self.style.SUCCESS(f"Demo content loaded; home page at {home.url}"))

@@ -1,0 +1,43 @@
+"""Settings are safe by default and production passes Django's deploy checks."""
+
+import subprocess
+import sys
+
+from portal.settings import base
+from tests.test_production_serve import BASE_DIR, production_env
+
+
+def check_deploy(tmp_path, https):
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=production_env(tmp_path, DJANGO_HTTPS=https, DJANGO_ALLOWED_HOSTS="portal.example"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_passes_the_deploy_checks_without_a_warning(tmp_path):
+    result = check_deploy(tmp_path, https="true")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_plain_http_switch_really_turns_off_https_protections(tmp_path):
+    # DJANGO_HTTPS=false is for local end-to-end runs only; the deploy checks
+    # must say so (no SSL redirect, no HSTS, cookies not Secure).
+    result = check_deploy(tmp_path, https="false")
+
+    assert result.returncode != 0
+    for check_id in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert check_id in result.stderr
+
+
+def test_base_settings_are_safe_by_default():
+    assert base.DEBUG is False
+    assert "*" not in base.ALLOWED_HOSTS
+    assert base.SECURE_CONTENT_TYPE_NOSNIFF is True
+    assert base.X_FRAME_OPTIONS == "DENY"
