@@ -202,9 +202,9 @@ class SignpostingContactsBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["live_contacts"] = [
-            contact for contact in value.get("contacts", []) if contact is not None and contact.live
-        ]
+        live = [contact for contact in value.get("contacts", []) if contact and contact.live]
+        # Emergency services first; a stable sort keeps the editor's order otherwise.
+        context["live_contacts"] = sorted(live, key=lambda contact: not contact.is_emergency)
         return context
 
 

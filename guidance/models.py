@@ -61,7 +61,10 @@ class SafetySettings(BaseSiteSetting):
     emergency_heading = models.CharField(max_length=80, default="In danger now?")
     emergency_text = models.CharField(
         max_length=200,
-        default="Call 999. If you cannot speak, call 999 and then press 55 when asked.",
+        default=(
+            "Call 999. If you cannot speak, call 999 from a mobile, listen, "
+            "and press 55 when asked."
+        ),
     )
 
     panels = [
@@ -86,7 +89,12 @@ class SignpostingContact(
     drafts are reviewed and published like pages.
     """
 
-    name = models.CharField("Organisation or service", max_length=120)
+    name = models.CharField(
+        "Organisation or service",
+        max_length=120,
+        unique=True,
+        help_text="Each service once: every page that needs it chooses this contact.",
+    )
     helps_with = models.TextField(
         "What it helps with",
         max_length=400,

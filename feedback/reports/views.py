@@ -48,7 +48,7 @@ def admin_xlsx_max_rows():
     workbook would outlast the app server's worker timeout (30 s) and end
     in an error page. CSV streams at ten times that and has no limit.
     """
-    return getattr(settings, "FEEDBACK_ADMIN_XLSX_MAX_ROWS", 250_000)
+    return settings.FEEDBACK_ADMIN_XLSX_MAX_ROWS
 
 
 class DateTimeColumn(Column):

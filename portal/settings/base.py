@@ -152,6 +152,9 @@ FEEDBACK_RATE_LIMIT_PER_MINUTE = int(os.environ.get("FEEDBACK_RATE_LIMIT_PER_MIN
 # X-Forwarded-For; 0 means visitors connect directly.
 FEEDBACK_TRUSTED_PROXY_COUNT = int(os.environ.get("FEEDBACK_TRUSTED_PROXY_COUNT", "0"))
 FEEDBACK_RETENTION_DAYS = int(os.environ.get("FEEDBACK_RETENTION_DAYS", "730"))
+# The admin's XLSX download is capped so it finishes inside the app server's
+# worker timeout (openpyxl writes about 16,000 rows/s); CSV has no cap.
+FEEDBACK_ADMIN_XLSX_MAX_ROWS = int(os.environ.get("FEEDBACK_ADMIN_XLSX_MAX_ROWS", "250000"))
 
 LOGGING = {
     "version": 1,

@@ -195,3 +195,28 @@ def test_contact_must_give_a_way_to_reach_it(site_tree):
 
     with pytest.raises(ValidationError):
         contact.full_clean()
+
+
+def test_a_second_contact_with_the_same_name_is_refused(admin_client, site_tree):
+    response = admin_client.post(
+        admin_url("add"),
+        {**edit_form_data(site_tree.nspcc), "action-publish": "action-publish"},
+    )
+
+    assert response.status_code == 200  # the form again, with its error
+    assert "name" in response.context["form"].errors
+    assert SignpostingContact.objects.filter(name="NSPCC helpline").count() == 1
+
+
+def test_emergency_services_are_shown_first_whatever_the_editors_order(client, site_tree):
+    police = SignpostingContactFactory(name="Police emergency", phone="999", is_emergency=True)
+    page = GuidancePageFactory(
+        parent=site_tree.topic, title="Threats", contacts=[site_tree.nspcc, police]
+    )
+
+    names = [
+        h.get_text(" ", strip=True)
+        for h in parse(client.get(page.url)).select(".contact-card__name")
+    ]
+
+    assert names == ["Emergency : Police emergency", "NSPCC helpline"]
