@@ -20,6 +20,7 @@ PRODUCTION_SETTINGS := DJANGO_SETTINGS_MODULE=portal.settings.production
 # Stamp files: pip runs again only when a requirements file changes.
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
+NODE_STAMP := node_modules/.installed
 
 .PHONY: help venv install install-dev run test serve require-secret-key lint format check clean
 
@@ -39,6 +40,12 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $(RUNTIME_STAMP) $@
 
+# The browser checks' Node tools (Nu Html Checker, Lighthouse), exactly as locked.
+# --ignore-scripts: vnu-jar's install script would download a JDK; the machine's Java runs it.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 venv: install ## Same as install
 
 install: $(RUNTIME_STAMP) ## Create .venv if missing and install the runtime requirements
@@ -51,7 +58,7 @@ run: install ## Local demo: migrate, load demo content, create a demo admin, ser
 	$(DEV_SETTINGS) $(MANAGE) create_demo_admin
 	$(DEV_SETTINGS) $(MANAGE) runserver 127.0.0.1:8000
 
-test: install-dev ## Run the whole test suite (browser tests need /usr/bin/chromium); pass PYTEST_ARGS=...
+test: install-dev $(NODE_STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium, Java and Node); pass PYTEST_ARGS=...
 	$(TEST_SETTINGS) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # No --access-logfile on purpose: gunicorn's access log would record every
@@ -89,5 +96,5 @@ check: install-dev ## Django system checks and a check that no migration is miss
 	$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 
 clean: ## Remove .venv, collected static files and tool caches (keeps db.sqlite3 and media/)
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -not -path "./.git/*" -prune -exec rm -rf {} +

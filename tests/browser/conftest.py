@@ -109,3 +109,34 @@ def exit_site(django_db_serialized_rollback, transactional_db, live_server):
     settings.neutral_exit_url = NEUTRAL_URL
     settings.save()
     return tree
+
+
+@pytest.fixture
+def demo_site(django_db_serialized_rollback, transactional_db, live_server):
+    """The demo content of `load_demo_content`, served by the live server.
+
+    The neutral exit URL points at the stub neutral site (there is no network).
+    """
+    from django.core.management import call_command
+
+    call_command("load_demo_content", verbosity=0)
+    settings = SafetySettings.objects.get()
+    settings.neutral_exit_url = NEUTRAL_URL
+    settings.save()
+    return live_server
+
+
+# Figures printed at the end of the run (accessibility violations, HTML
+# errors, Lighthouse scores): tests add lines with `report_figure`.
+FIGURES: dict[str, list[str]] = {}
+
+
+def report_figure(section, line):
+    FIGURES.setdefault(section, []).append(line)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for section, lines in FIGURES.items():
+        terminalreporter.section(section)
+        for line in lines:
+            terminalreporter.write_line(line)
