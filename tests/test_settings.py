@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from portal.settings import base
 from tests.test_production_serve import BASE_DIR, production_env
 
@@ -41,3 +43,13 @@ def test_base_settings_are_safe_by_default():
     assert "*" not in base.ALLOWED_HOSTS
     assert base.SECURE_CONTENT_TYPE_NOSNIFF is True
     assert base.X_FRAME_OPTIONS == "DENY"
+
+
+def test_staff_passwords_need_twelve_characters_and_sessions_last_a_working_day(settings):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="at least 12 characters"):
+        validate_password("Xq7#pLm2vR9")  # 11 characters, otherwise strong
+    validate_password("Xq7#pLm2vR9w")
+    assert settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
