@@ -126,6 +126,35 @@ def demo_site(django_db_serialized_rollback, transactional_db, live_server):
     return live_server
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_database_contents(django_db_setup):
+    """What Django serialized for serialized rollback, taken before Playwright starts.
+
+    Django keeps its connections in a context variable, and while Playwright's
+    sync API runs this thread's code sees another context: Django hands it new
+    connection objects without `_test_serialized_contents`, so serialized
+    rollback silently restores nothing, and after the first transactional test
+    the page tree has no root (`load_demo_content` then fails). Autouse and
+    session-scoped, so it runs before the `browser` fixture starts Playwright.
+    """
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+@pytest.fixture(autouse=True)
+def _restore_serialized_database_contents(_serialized_database_contents):
+    """Give the connections this test sees the serialized contents (see above)."""
+    from django.db import connections
+
+    for alias, contents in _serialized_database_contents.items():
+        connections[alias]._test_serialized_contents = contents
+
+
 # Figures printed at the end of the run (accessibility violations, HTML
 # errors, Lighthouse scores): tests add lines with `report_figure`.
 FIGURES: dict[str, list[str]] = {}
