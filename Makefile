@@ -22,7 +22,7 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help venv install install-dev run test serve require-secret-key lint format check clean
+.PHONY: help venv install install-dev run test serve require-secret-key lint format check screenshots clean
 
 help: ## List the targets with what each does
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) \
@@ -94,6 +94,10 @@ format: install-dev ## Fix what ruff can, format Python and indent templates
 check: install-dev ## Django system checks and a check that no migration is missing
 	$(TEST_SETTINGS) $(MANAGE) check
 	$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
+
+# A throwaway SQLite database in a temporary folder: never touches db.sqlite3.
+screenshots: install-dev ## Screenshot the demo (seed page on phone and desktop, feedback errors, admin report) into docs/screenshots/ (needs /usr/bin/chromium)
+	$(BIN)/python docs/screenshots/make_screenshots.py
 
 clean: ## Remove .venv, collected static files and tool caches (keeps db.sqlite3 and media/)
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -5,11 +5,14 @@ the same names under `templates/guidance/`. `SignpostingContact` is a snippet
 registered in `guidance/wagtail_hooks.py`; `SafetySettings` is a site setting.
 """
 
+import html
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -189,6 +192,11 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["guidance.TopicPage", "guidance.GuidancePage"]
     max_count = 1
+
+    @property
+    def summary(self):
+        """The introduction as plain text, the meta description unless a search one is set."""
+        return html.unescape(strip_tags(self.intro)).strip()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

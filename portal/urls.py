@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -12,6 +13,11 @@ urlpatterns = [
     path("exit/", guidance_views.quick_exit, name="quick_exit"),
     path("feedback/", include("feedback.urls")),
     path("search/", guidance_views.search, name="search"),
+    # Crawlers may index the guidance, not the endpoints around it.
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+    ),
 ]
 
 if settings.DEBUG:

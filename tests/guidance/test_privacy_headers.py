@@ -142,3 +142,35 @@ def test_admin_keeps_its_own_policy(admin_client, site_tree):
 
     assert response.status_code == 200
     assert "Content-Security-Policy" not in response.headers
+
+
+def test_robots_txt_keeps_crawlers_off_the_endpoints(client, site_tree):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    rules = response.content.decode().splitlines()
+    assert "Disallow: /exit/" in rules
+    assert "Disallow: /feedback/" in rules
+    assert "Set-Cookie" not in response
+
+
+def test_admin_shows_no_gravatar_for_staff_with_an_email(admin_client, admin_user, site_tree):
+    admin_user.email = "comms.officer@example.org"
+    admin_user.save()
+
+    page = admin_client.get("/admin/")
+
+    assert page.status_code == 200
+    assert b"gravatar.com" not in page.content
+
+
+def test_home_page_describes_itself_from_its_introduction(client, site_tree):
+    site_tree.home.intro = "<p>Advice &amp; help for <b>children</b>.</p>"
+    site_tree.home.save_revision().publish()
+
+    soup = BeautifulSoup(client.get("/").content, "html.parser")
+
+    assert soup.find("meta", attrs={"name": "description"})["content"] == (
+        "Advice & help for children."
+    )
