@@ -1,9 +1,14 @@
 """Admin registration for the guidance app."""
 
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import SignpostingContact
+from .reports import EDITING_ACTIONS, ReviewDueDashboardPanel, ReviewDueReportView
 
 
 class SignpostingContactViewSet(SnippetViewSet):
@@ -21,3 +26,44 @@ class SignpostingContactViewSet(SnippetViewSet):
 
 
 register_snippet(SignpostingContactViewSet)
+
+
+def can_edit_pages(user):
+    return PagePermissionPolicy().user_has_any_permission(user, EDITING_ACTIONS)
+
+
+class ReviewDueMenuItem(MenuItem):
+    """Shown to anyone who may add, edit or publish pages."""
+
+    def is_shown(self, request):
+        return can_edit_pages(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_review_due_report_urls():
+    urls = [
+        path("review-due/", ReviewDueReportView.as_view(), name="review_due"),
+        path(
+            "review-due/results/",
+            ReviewDueReportView.as_view(results_only=True),
+            name="review_due_results",
+        ),
+    ]
+    return [path("reports/", include((urls, "guidance_reports"), namespace="guidance_reports"))]
+
+
+@hooks.register("register_reports_menu_item")
+def register_review_due_menu_item():
+    return ReviewDueMenuItem(
+        "Guidance due for review",
+        reverse("guidance_reports:review_due"),
+        name="guidance-review-due",
+        icon_name="time",
+        order=1050,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_due_dashboard_panel(request, panels):
+    if can_edit_pages(request.user):
+        panels.append(ReviewDueDashboardPanel(request.user))

@@ -1,0 +1,125 @@
+"""Reports → "Guidance due for review": guidance pages by their next review date.
+
+Registered in `guidance/wagtail_hooks.py` under /admin/reports/review-due/.
+Safety guidance goes stale (a helpline changes its hours, the law changes),
+so every guidance page carries a review date; this lists the pages an
+editor may change, overdue first, then those never given a date.
+"""
+
+import datetime
+
+import django_filters
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.reports import ReportView
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from .models import GuidancePage
+
+EDITING_ACTIONS = ["add", "change", "publish"]
+DUE_CHOICES = [
+    ("overdue", "Overdue"),
+    ("30", "Overdue or due within 30 days"),
+    ("90", "Overdue or due within 90 days"),
+    ("unset", "No review date"),
+]
+
+
+def review_due_label(page, today=None):
+    """'Overdue since 1 September 2026', 'Due 1 September 2027' or 'No review date'."""
+    due = page.next_review_due
+    if due is None:
+        return "No review date"
+    today = today or timezone.localdate()
+    words = "Overdue since" if due < today else "Due"
+    return f"{words} {format_date(due, 'j F Y')}"
+
+
+def pages_due_for_review(user):
+    """Guidance pages `user` may edit, the most urgent first."""
+    editable = PagePermissionPolicy().instances_user_has_any_permission_for(user, EDITING_ACTIONS)
+    return GuidancePage.objects.filter(pk__in=editable.values("pk")).order_by(
+        F("next_review_due").asc(nulls_first=True), "title", "pk"
+    )
+
+
+class ReviewDueDashboardPanel(Component):
+    """On the admin dashboard of anyone who edits pages: how many need review now."""
+
+    name = "guidance_review_due"
+    template_name = "guidance/admin/review_due_panel.html"
+    order = 250  # before the page feedback panel
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        today = timezone.localdate()
+        pages = pages_due_for_review(self.user)
+        report_url = reverse("guidance_reports:review_due")
+        return {
+            "overdue": pages.filter(next_review_due__lt=today).count(),
+            "due_soon": pages.filter(
+                next_review_due__gte=today,
+                next_review_due__lte=today + datetime.timedelta(days=30),
+            ).count(),
+            "undated": pages.filter(next_review_due__isnull=True).count(),
+            "report_url": report_url,
+        }
+
+
+class ReviewDueFilterSet(WagtailFilterSet):
+    due = django_filters.ChoiceFilter(
+        label="Review", choices=DUE_CHOICES, method="filter_due", empty_label="Any date"
+    )
+
+    class Meta:
+        model = GuidancePage
+        fields = []
+
+    def filter_due(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "unset":
+            return queryset.filter(next_review_due__isnull=True)
+        if value == "overdue":
+            return queryset.filter(next_review_due__lt=today)
+        return queryset.filter(next_review_due__lte=today + datetime.timedelta(days=int(value)))
+
+
+class ReviewDueReportView(ReportView):
+    page_title = "Guidance due for review"
+    header_icon = "time"
+    model = GuidancePage
+    permission_policy = PagePermissionPolicy()
+    any_permission_required = EDITING_ACTIONS
+    filterset_class = ReviewDueFilterSet
+    index_url_name = "guidance_reports:review_due"
+    index_results_url_name = "guidance_reports:review_due_results"
+    verbose_name_plural = "guidance pages"
+    columns = [
+        TitleColumn(
+            "title",
+            label="Page",
+            get_url=lambda page: reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        ),
+        Column("next_review_due", label="Next review", accessor=review_due_label),
+        Column(
+            "last_reviewed",
+            label="Last reviewed",
+            accessor=lambda page: format_date(page.last_reviewed, "j F Y"),
+        ),
+        Column("status_string", label="Status"),
+    ]
+
+    def get_base_queryset(self):
+        return pages_due_for_review(self.request.user)
+
+    def filter_queryset(self, queryset):
+        if self.filters and not self.filters.is_valid():
+            return queryset.none()
+        return super().filter_queryset(queryset)
