@@ -117,7 +117,9 @@ def _thanks_context(page, needs_support):
 
 def _error_response(request, status, message, template):
     if _wants_json(request):
-        return JsonResponse({"message": message}, status=status)
+        # The enhanced form shows the help contacts too, as the full pages do.
+        html = render_to_string("feedback/problem_message.html", {"message": message})
+        return JsonResponse({"message": message, "html": html}, status=status)
     return render(request, template, {"message": message}, status=status)
 
 
@@ -154,7 +156,10 @@ def submit_feedback(request):
     """POST /feedback/: store one answer, or say clearly what to fix."""
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
         return _error_response(
-            request, 413, "Your feedback is too long to send.", "feedback/error.html"
+            request,
+            413,
+            "Your feedback is too long to send. Comments can be up to 1,200 characters.",
+            "feedback/error.html",
         )
     if _is_cross_site(request):
         return _error_response(

@@ -33,9 +33,13 @@
     status.focus();
   }
 
-  function showProblem(form, message) {
+  function showProblem(form, message, html) {
     var status = form.querySelector("[data-feedback-status]");
-    status.textContent = message;
+    if (html) {
+      status.innerHTML = html;
+    } else {
+      status.textContent = message;
+    }
   }
 
   document.addEventListener("submit", function (event) {
@@ -69,7 +73,11 @@
           }
         } else {
           button.disabled = false;
-          showProblem(form, result.data.message || "Sorry, your feedback was not sent. Please try again.");
+          showProblem(
+            form,
+            result.data.message || "Sorry, your feedback was not sent. Please try again.",
+            result.data.html
+          );
         }
       })
       .catch(function () {

@@ -12,6 +12,26 @@ The HTML of every state (as served, and the live DOM once JavaScript has
 changed it) is kept, and the last test hands it all to one run of the Nu Html
 Checker (`node_modules/vnu-jar`, installed by `make test`).
 
+The feedback endpoint's refusals are reached as a visitor reaches them, by
+posting the seed page's form in the browser: 413 (a comment pasted far over
+the 1,200-character limit: the textarea has no `maxlength`, so no devtools
+are needed), 503 (the database refuses the write: a trigger on the feedback
+table, created for that one post and dropped straight after, the real
+database failing rather than a mocked model), 429 (posting again until
+refused, with FEEDBACK_RATE_LIMIT_PER_MINUTE lowered to 1; the live server
+thread reads the same settings) and 403 (a copy of the form on
+https://elsewhere.example, served by `page.route`, posting to the live
+server). Without JavaScript each is its own page; with JavaScript,
+feedback.js shows the message in the form's status region instead, except
+for the cross-site post, which the copy on the other site sends natively.
+Playwright's `route.fetch` re-sends a request with only some of its headers
+(no `Sec-Fetch-*`), so the cross-site post is sent by the browser itself and
+its response is caught at the DevTools Fetch domain's response stage
+(`Tab.sent_by_the_browser`). Chromium sends it with `Sec-Fetch-Site:
+cross-site` and `Origin: null` (an https page posting to the http live
+server: the referrer policy's downgrade rule), and the view refuses it on
+`Sec-Fetch-Site`.
+
 The 500 page is Django's real `handler500` (the default
 `django.views.defaults.server_error`, rendering templates/500.html) answering
 a view that raises, served by the live server: this module is also the
@@ -19,8 +39,10 @@ URLconf of those tests (`urlpatterns` below adds the raising view in front of
 the site's own URLs).
 """
 
+import base64
 import json
 import subprocess
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,8 +50,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.urls import path
 
+from feedback.models import FeedbackResponse
 from portal.urls import urlpatterns as site_urlpatterns
 from tests.browser.conftest import report_figure
 
@@ -71,12 +95,31 @@ FEEDBACK_STATES = (
     "feedback thanks",
     "feedback thanks, needs support",
 )
+# The feedback endpoint's refusals: state -> (status, what the visitor is told).
+FEEDBACK_REFUSALS = {
+    "feedback too long": (
+        413,
+        "Your feedback is too long to send. Comments can be up to 1,200 characters.",
+    ),
+    "feedback not saved": (503, "Sorry, we could not save your feedback just now."),
+    "feedback rate limited": (429, "You have sent a lot of feedback in a short time."),
+    "feedback from another site": (403, "Feedback can only be sent from this website."),
+}
 # Words from the disclosure phrases migration: the thanks signposts help instead.
 DISCLOSURE_COMMENT = "Someone is blackmailing me"
+# A comment pasted far over the limit: the body passes the endpoint's 16 KB cap.
+PASTED_COMMENT = "The page should say what to do when a stranger messages my son. " * 300
+OTHER_SITE = "https://elsewhere.example"
 MODES = ("with JavaScript", "without JavaScript")
 EXPECTED_STATES = {
     f"{state} ({mode})"
-    for state in [*CONTENT_PAGES, *FEEDBACK_STATES, "500 page", "admin login"]
+    for state in [
+        *CONTENT_PAGES,
+        *FEEDBACK_STATES,
+        *FEEDBACK_REFUSALS,
+        "500 page",
+        "admin login",
+    ]
     for mode in MODES
 }
 
@@ -139,11 +182,12 @@ class Tab:
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.served = {}  # url -> (status, body) of the last HTML response
+        self.browser_sends = set()  # URLs of documents the browser itself asks for
         self.page.route(base_url + "/**", self._handle)
 
     def _handle(self, route):
         request = route.request
-        if request.resource_type != "document":
+        if request.resource_type != "document" or request.url in self.browser_sends:
             route.continue_()
             return
         response = route.fetch(max_redirects=0)
@@ -156,6 +200,54 @@ class Tab:
 
     def open(self, address):
         return self.page.goto(self.base_url + address)
+
+    @contextmanager
+    def sent_by_the_browser(self, address):
+        """Let Chromium itself send requests for the document at `address`.
+
+        `route.fetch` re-sends a request without its `Sec-Fetch-*` headers.
+        Here the route lets the request go, and the response is caught at
+        the DevTools Fetch domain's response stage instead: kept, and given
+        `script-src 'none'` without JavaScript, as `_handle` does.
+        """
+        url = self.base_url + address
+        session = self.context.new_cdp_session(self.page)
+
+        def respond(event):
+            reply = session.send("Fetch.getResponseBody", {"requestId": event["requestId"]})
+            body = reply["body"]
+            body = base64.b64decode(body) if reply["base64Encoded"] else body.encode()
+            dropped = {"content-length", "content-encoding"}
+            if not self.javascript:
+                dropped.add("content-security-policy")
+            headers = [
+                header
+                for header in event.get("responseHeaders", [])
+                if header["name"].lower() not in dropped
+            ]
+            if not self.javascript:
+                headers.append({"name": "Content-Security-Policy", "value": NO_SCRIPT_POLICY})
+            self.served[event["request"]["url"]] = (event["responseStatusCode"], body.decode())
+            session.send(
+                "Fetch.fulfillRequest",
+                {
+                    "requestId": event["requestId"],
+                    "responseCode": event["responseStatusCode"],
+                    "responseHeaders": headers,
+                    "body": base64.b64encode(body).decode(),
+                },
+            )
+
+        session.on("Fetch.requestPaused", respond)
+        pattern = {"urlPattern": url, "resourceType": "Document", "requestStage": "Response"}
+        session.send("Fetch.enable", {"patterns": [pattern]})
+        self.browser_sends.add(url)
+        try:
+            yield
+        finally:
+            self.browser_sends.discard(url)
+            session.send("Fetch.disable")
+            session.detach()
 
     def close(self):
         self.context.close()
@@ -318,6 +410,125 @@ def post_feedback_natively(tab):
     assert posted.value.status == 303
     page.wait_for_url(tab.base_url + "/feedback/thanks/**")
     tab.open(page.url.removeprefix(tab.base_url))  # the redirect's target, routed this time
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_feedback_refusals(tabs, demo_site, collection, settings, javascript):
+    """What a visitor sees when the feedback endpoint refuses a post (see the docstring)."""
+    cache.clear()  # the feedback rate limit counts every post from 127.0.0.1
+    settings.FEEDBACK_RATE_LIMIT_PER_MINUTE = 1
+    tab = tabs(demo_site.url, javascript)
+    page = tab.page
+    failures = []
+    stored = FeedbackResponse.objects.count()
+
+    open_seed_form(tab, comment=PASTED_COMMENT)
+    assert page.get_by_label("How could we improve this page?").get_attribute("maxlength") is None
+    refused(tab, "feedback too long", send_feedback(tab), collection, failures)
+
+    open_seed_form(tab, comment="Refused by the database")
+    with database_refusing_feedback():
+        status = send_feedback(tab)
+    refused(tab, "feedback not saved", status, collection, failures)
+
+    # One post is allowed a minute (the database refused the last one; it
+    # counted): post until refused, which takes one more post unless a
+    # minute ended in between.
+    for attempt in range(3):
+        open_seed_form(tab, comment=f"Another note, number {attempt}")
+        status = send_feedback(tab)
+        if status == 429:
+            break
+        assert status in (201, 303), f"post {attempt + 1} of the rate limit test gave {status}"
+    refused(tab, "feedback rate limited", status, collection, failures)
+    cache.clear()
+
+    # A copy of the seed page's form on another site. It carries no
+    # feedback.js, so it posts natively, JavaScript or not.
+    open_seed_form(tab)
+    form = page.locator("form[data-feedback-form]").evaluate(
+        "form => { form.setAttribute('action', form.action); return form.outerHTML; }"
+    )
+    copy = f"<!doctype html><html lang=en><title>A copy</title><h1>A copy</h1>{form}</html>"
+    page.route(f"{OTHER_SITE}/**", lambda route: route.fulfill(content_type="text/html", body=copy))
+    page.goto(f"{OTHER_SITE}/online-safety/sexting/")
+    with tab.sent_by_the_browser("/feedback/"):
+        with page.expect_response(demo_site.url + "/feedback/") as posted:
+            page.get_by_role("button", name="Send feedback").click()
+        page.wait_for_load_state()
+    assert posted.value.request.headers.get("origin") in ("null", OTHER_SITE)
+    refused(tab, "feedback from another site", posted.value.status, collection, failures)
+
+    # Only the rate limit test's accepted posts (if any) were stored.
+    assert FeedbackResponse.objects.count() == stored + attempt
+    check(failures)
+
+
+def open_seed_form(tab, comment=""):
+    """The seed page, its feedback form answered "Yes" with `comment`."""
+    page = tab.page
+    tab.open(CONTENT_PAGES["guidance page (seed)"])
+    page.get_by_role("radio", name="Yes").check()
+    page.get_by_label("How could we improve this page?").fill(comment)
+
+
+def send_feedback(tab):
+    """Press "Send feedback" and wait for the answer; return its status."""
+    page = tab.page
+    with page.expect_response(tab.base_url + "/feedback/") as posted:
+        page.get_by_role("button", name="Send feedback").click()
+    page.wait_for_load_state()
+    return posted.value.status
+
+
+def refused(tab, state, status, collection, failures):
+    """Check that the visitor sees the refusal, as a page or (JavaScript) a message; audit."""
+    expected_status, message = FEEDBACK_REFUSALS[state]
+    assert status == expected_status, f"{state}: the post gave {status}"
+    page = tab.page
+    in_page = tab.javascript and state != "feedback from another site"
+    if in_page:
+        page.locator("[data-feedback-status]").get_by_text(message).wait_for()
+        assert page.url == tab.base_url + CONTENT_PAGES["guidance page (seed)"]
+    else:
+        assert page.url == tab.base_url + "/feedback/"
+        assert message in page.locator("main").inner_text(), f"{state}: {message!r} not shown"
+        assert page.get_by_role("link", name="999").count(), f"{state}: no help contacts"
+    audit(tab, state, collection, failures, dom=tab.javascript)
+
+
+@contextmanager
+def database_refusing_feedback():
+    """The database refuses new feedback (a trigger), until the block ends."""
+    table = connection.ops.quote_name(FeedbackResponse._meta.db_table)
+    if connection.vendor == "postgresql":
+        create = [
+            "CREATE FUNCTION a11y_refuse_feedback() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN RAISE EXCEPTION 'feedback refused for the accessibility tests'; END $$",
+            f"CREATE TRIGGER a11y_refuse_feedback BEFORE INSERT ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION a11y_refuse_feedback()",
+        ]
+        drop = [
+            f"DROP TRIGGER a11y_refuse_feedback ON {table}",
+            "DROP FUNCTION a11y_refuse_feedback()",
+        ]
+    elif connection.vendor == "sqlite":
+        create = [
+            f"CREATE TRIGGER a11y_refuse_feedback BEFORE INSERT ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'feedback refused for the accessibility tests'); END"
+        ]
+        drop = ["DROP TRIGGER a11y_refuse_feedback"]
+    else:
+        pytest.fail(f"No way to make {connection.vendor} refuse feedback: add one here.")
+    with connection.cursor() as cursor:
+        for statement in create:
+            cursor.execute(statement)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for statement in drop:
+                cursor.execute(statement)
 
 
 @pytest.mark.urls(__name__)

@@ -320,6 +320,21 @@ def test_database_outage_gets_a_friendly_503_with_help(client, guidance_page):
     assert FeedbackResponse.objects.count() == 0
 
 
+def test_database_outage_with_javascript_still_shows_the_help_contacts(client, guidance_page):
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("could not connect to server")
+
+    with connection.execute_wrapper(refuse):
+        response = client.post(FEEDBACK_URL, answer(guidance_page), **JSON)
+
+    assert response.status_code == 503
+    shown = BeautifulSoup(response.json()["html"], "html.parser")
+    assert "could not save your feedback" in shown.get_text()
+    assert shown.select_one('a[href="tel:999"]')
+    assert shown.select_one('a[href="tel:08001111"]')
+    assert FeedbackResponse.objects.count() == 0
+
+
 def test_thanks_page_with_a_forged_token_is_not_found(client, db):
     assert client.get("/feedback/thanks/not-a-token/").status_code == 404
 
