@@ -3,7 +3,8 @@
 Registered in `guidance/wagtail_hooks.py` under /admin/reports/review-due/.
 Safety guidance goes stale (a helpline changes its hours, the law changes),
 so every guidance page carries a review date; this lists the pages an
-editor may change, overdue first, then those never given a date.
+editor may change: those never given a date first, then by date, so the
+longest overdue come next.
 """
 
 import datetime
