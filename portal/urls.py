@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from guidance import views as guidance_views
+from portal import views as portal_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("exit/", guidance_views.quick_exit, name="quick_exit"),
     path("feedback/", include("feedback.urls")),
     path("search/", guidance_views.search, name="search"),
+    path("health/live/", portal_views.live, name="health_live"),
+    path("health/ready/", portal_views.ready, name="health_ready"),
     # Crawlers may index the guidance, not the endpoints around it.
     path(
         "robots.txt",

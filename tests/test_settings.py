@@ -53,3 +53,24 @@ def test_staff_passwords_need_twelve_characters_and_sessions_last_a_working_day(
         validate_password("Xq7#pLm2vR9")  # 11 characters, otherwise strong
     validate_password("Xq7#pLm2vR9w")
     assert settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
+
+
+def test_behind_https_load_balancer_probes_reach_the_health_checks_over_plain_http(tmp_path):
+    # Everything else is redirected to https; a probe inside the network is not.
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "client = Client()\n"
+        "print(client.get('/health/live/').status_code, client.get('/exit/').status_code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
+        env=production_env(tmp_path, DJANGO_HTTPS="true", DJANGO_ALLOWED_HOSTS="testserver"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.stdout.split() == ["200", "301"], result.stdout + result.stderr

@@ -22,3 +22,5 @@ SECURE_HSTS_PRELOAD = HTTPS
 if HTTPS:
     # TLS ends at the load balancer, which says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe the health checks over plain HTTP, inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
