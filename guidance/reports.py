@@ -10,7 +10,7 @@ longest overdue come next.
 import datetime
 
 import django_filters
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -23,6 +23,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from .models import GuidancePage
 
 EDITING_ACTIONS = ["add", "change", "publish"]
+page_permission_policy = PagePermissionPolicy()
 DUE_CHOICES = [
     ("overdue", "Overdue"),
     ("30", "Overdue or due within 30 days"),
@@ -31,19 +32,22 @@ DUE_CHOICES = [
 ]
 
 
-def review_due_label(page, today=None):
+def can_edit_pages(user):
+    return page_permission_policy.user_has_any_permission(user, EDITING_ACTIONS)
+
+
+def review_due_label(page):
     """'Overdue since 1 September 2026', 'Due 1 September 2027' or 'No review date'."""
     due = page.next_review_due
     if due is None:
         return "No review date"
-    today = today or timezone.localdate()
-    words = "Overdue since" if due < today else "Due"
+    words = "Overdue since" if due < timezone.localdate() else "Due"
     return f"{words} {format_date(due, 'j F Y')}"
 
 
 def pages_due_for_review(user):
     """Guidance pages `user` may edit, the most urgent first."""
-    editable = PagePermissionPolicy().instances_user_has_any_permission_for(user, EDITING_ACTIONS)
+    editable = page_permission_policy.instances_user_has_any_permission_for(user, EDITING_ACTIONS)
     return GuidancePage.objects.filter(pk__in=editable.values("pk")).order_by(
         F("next_review_due").asc(nulls_first=True), "title", "pk"
     )
@@ -61,17 +65,13 @@ class ReviewDueDashboardPanel(Component):
 
     def get_context_data(self, parent_context):
         today = timezone.localdate()
-        pages = pages_due_for_review(self.user)
-        report_url = reverse("guidance_reports:review_due")
-        return {
-            "overdue": pages.filter(next_review_due__lt=today).count(),
-            "due_soon": pages.filter(
-                next_review_due__gte=today,
-                next_review_due__lte=today + datetime.timedelta(days=30),
-            ).count(),
-            "undated": pages.filter(next_review_due__isnull=True).count(),
-            "report_url": report_url,
-        }
+        soon = today + datetime.timedelta(days=30)
+        counts = pages_due_for_review(self.user).aggregate(
+            overdue=Count("pk", filter=Q(next_review_due__lt=today)),
+            due_soon=Count("pk", filter=Q(next_review_due__gte=today, next_review_due__lte=soon)),
+            undated=Count("pk", filter=Q(next_review_due__isnull=True)),
+        )
+        return {**counts, "report_url": reverse("guidance_reports:review_due")}
 
 
 class ReviewDueFilterSet(WagtailFilterSet):
@@ -96,7 +96,7 @@ class ReviewDueReportView(ReportView):
     page_title = "Guidance due for review"
     header_icon = "time"
     model = GuidancePage
-    permission_policy = PagePermissionPolicy()
+    permission_policy = page_permission_policy
     any_permission_required = EDITING_ACTIONS
     filterset_class = ReviewDueFilterSet
     index_url_name = "guidance_reports:review_due"

@@ -3,12 +3,11 @@
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import SignpostingContact
-from .reports import EDITING_ACTIONS, ReviewDueDashboardPanel, ReviewDueReportView
+from .reports import ReviewDueDashboardPanel, ReviewDueReportView, can_edit_pages
 
 
 class SignpostingContactViewSet(SnippetViewSet):
@@ -26,10 +25,6 @@ class SignpostingContactViewSet(SnippetViewSet):
 
 
 register_snippet(SignpostingContactViewSet)
-
-
-def can_edit_pages(user):
-    return PagePermissionPolicy().user_has_any_permission(user, EDITING_ACTIONS)
 
 
 class ReviewDueMenuItem(MenuItem):

@@ -81,7 +81,6 @@ def prepare_database():
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_demo_content", stdout=io.StringIO())
     password = secrets.token_urlsafe(16)
-    # No e-mail address: the admin would ask gravatar.com for an avatar.
     get_user_model().objects.create_superuser(USERNAME, "", password)
 
     now = timezone.now()
