@@ -11,6 +11,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
 GUNICORN_WORKERS ?= 3
+GUNICORN_THREADS ?= 8
 GUNICORN_TIMEOUT ?= 30
 
 DEV_SETTINGS := DJANGO_SETTINGS_MODULE=portal.settings.dev
@@ -64,12 +65,17 @@ test: install-dev $(NODE_STAMP) ## Run the whole test suite (browser tests need 
 # No --access-logfile on purpose: gunicorn's access log would record every
 # visitor's IP address and user agent next to the sensitive page they read.
 # No control socket: its default path in $HOME is shared by every gunicorn.
+# Threaded workers (gthread): a request waiting on a hung database holds one
+# thread for at most the connect or statement timeout, not a whole process,
+# so /health/live/ and cached pages keep answering during an outage.
 serve: require-secret-key install ## Production style: collectstatic, migrate, gunicorn on PORT (default 8000)
 	$(PRODUCTION_SETTINGS) $(MANAGE) collectstatic --noinput
 	$(PRODUCTION_SETTINGS) $(MANAGE) migrate --noinput
 	$(PRODUCTION_SETTINGS) $(BIN)/gunicorn portal.wsgi:application \
 		--bind "0.0.0.0:$${PORT:-8000}" \
 		--workers $(GUNICORN_WORKERS) \
+		--worker-class gthread \
+		--threads $(GUNICORN_THREADS) \
 		--timeout $(GUNICORN_TIMEOUT) \
 		--graceful-timeout 30 \
 		--no-control-socket

@@ -23,6 +23,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from wagtail.models import Page
 
+from portal.client_ip import client_ip
+
 from .forms import FeedbackForm, reads_like_disclosure
 from .models import FeedbackResponse
 
@@ -30,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 DUPLICATE_WINDOW_SECONDS = 5 * 60
 RATE_LIMIT_WINDOW_SECONDS = 60
+UNAVAILABLE_RETRY_AFTER_SECONDS = 30
 THANKS_SALT = "feedback.thanks"
 MAX_BODY_BYTES = 16 * 1024
 
@@ -49,22 +52,13 @@ def _is_cross_site(request):
     return urlsplit(source).netloc != request.get_host()
 
 
-def _client_ip(request):
-    """The visitor's address as seen by the last trusted proxy."""
-    hops = settings.FEEDBACK_TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if hops and len(forwarded) >= hops:
-        return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _client_key(request):
     """A salted hash of the client address, used only as a cache key, never stored.
 
     The salt changes every day, so a key cannot be linked across days.
     """
     salt = f"{settings.SECRET_KEY}:feedback:{timezone.now().date().isoformat()}"
-    return hashlib.sha256(f"{salt}:{_client_ip(request)}".encode()).hexdigest()
+    return hashlib.sha256(f"{salt}:{client_ip(request)}".encode()).hexdigest()
 
 
 def _over_rate_limit(client_key):
@@ -73,8 +67,8 @@ def _over_rate_limit(client_key):
     try:
         cache.add(key, 0, RATE_LIMIT_WINDOW_SECONDS)
         return cache.incr(key) > settings.FEEDBACK_RATE_LIMIT_PER_MINUTE
-    except Exception:  # noqa: BLE001 - any cache outage: accept the post (documented)
-        logger.warning("Feedback rate limit unavailable: cache error")
+    except Exception:  # noqa: BLE001 - cache outage: fail open, see docs/feedback_privacy.md
+        logger.warning("Feedback rate limit unavailable (cache down): accepting the post")
         return False
 
 
@@ -115,12 +109,16 @@ def _thanks_context(page, needs_support):
     return {"feedback_page": page, "needs_support": needs_support}
 
 
-def _error_response(request, status, message, template):
+def _error_response(request, status, message, template, retry_after=None):
     if _wants_json(request):
         # The enhanced form shows the help contacts too, as the full pages do.
         html = render_to_string("feedback/problem_message.html", {"message": message})
-        return JsonResponse({"message": message, "html": html}, status=status)
-    return render(request, template, {"message": message}, status=status)
+        response = JsonResponse({"message": message, "html": html}, status=status)
+    else:
+        response = render(request, template, {"message": message}, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _success_response(request, page, needs_support):
@@ -172,6 +170,7 @@ def submit_feedback(request):
             429,
             "You have sent a lot of feedback in a short time. Please wait a minute and try again.",
             "feedback/rate_limited.html",
+            retry_after=RATE_LIMIT_WINDOW_SECONDS,
         )
     try:
         return _handle_feedback(request, client_key)
@@ -182,6 +181,7 @@ def submit_feedback(request):
             503,
             "Sorry, we could not save your feedback just now. Please try again later.",
             "feedback/unavailable.html",
+            retry_after=UNAVAILABLE_RETRY_AFTER_SECONDS,
         )
 
 

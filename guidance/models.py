@@ -30,8 +30,7 @@ from wagtail.search import index
 from feedback.reports.panels import PageFeedbackPanel
 
 from .blocks import SHORT_TEXT_FEATURES, GuidanceStreamBlock
-
-DEFAULT_NEUTRAL_EXIT_URL = "https://www.bbc.co.uk/weather"
+from .quick_exit import DEFAULT_NEUTRAL_EXIT_URL
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ]{1,18}[0-9]$",

@@ -4,9 +4,9 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
-from .models import DEFAULT_NEUTRAL_EXIT_URL, SafetySettings
+from .quick_exit import neutral_exit_url
 
 SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_QUERY_MAX_LENGTH = 200
@@ -16,14 +16,11 @@ SEARCH_QUERY_MAX_LENGTH = 200
 def quick_exit(request):
     """Send the visitor to a neutral site and wipe what our origin left behind.
 
-    Works without JavaScript: the "Leave site" link points here. See
-    docs/quick_exit.md.
+    Works without JavaScript: the "Leave site" link points here. Answers
+    even while the database and the cache are down (guidance/quick_exit.py).
+    See docs/quick_exit.md.
     """
-    site = Site.find_for_request(request)
-    destination = DEFAULT_NEUTRAL_EXIT_URL
-    if site is not None:
-        destination = SafetySettings.for_site(site).neutral_exit_url or DEFAULT_NEUTRAL_EXIT_URL
-    response = HttpResponseRedirect(destination, status=303)
+    response = HttpResponseRedirect(neutral_exit_url(request), status=303)
     response["Clear-Site-Data"] = '"cache", "storage"'
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"

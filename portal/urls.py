@@ -29,3 +29,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# 400, 403 and 404 are Django's own views with our templates (400.html,
+# 403.html, 403_csrf.html, 404.html); 500 turns outages into 503s.
+handler500 = "portal.views.server_error"

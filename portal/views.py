@@ -1,17 +1,59 @@
-"""Health checks for the load balancer and the orchestrator.
+"""Project-wide views: health checks, the 500/503 handler and the login lockout page.
 
 `/health/live/` says the process answers (no database, no cache), so a slow
 database never gets healthy workers restarted. `/health/ready/` says this
 instance can serve: the database answers, the cache works and no migration
 is waiting. Both are `no-store` and name no versions or hosts.
+
+`server_error` is `handler500`: an error from the database or the cache
+becomes a 503 with `Retry-After`, anything else a 500. Both pages are
+standalone (templates/errors/base.html), so they render during the outage
+with the quick exit and the help numbers.
 """
 
+import sys
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from redis.exceptions import RedisError
+
+from .cache import CacheUnavailable
+
+RETRY_AFTER_SECONDS = 30
+OUTAGE_ERRORS = (DatabaseError, RedisError, CacheUnavailable)
+
+
+def _standalone_page(template_name, status, retry_after=None, context=None):
+    response = HttpResponse(loader.render_to_string(template_name, context), status=status)
+    response["Cache-Control"] = "no-store"
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def server_error(request):
+    """handler500: 503 while a service behind us is down, 500 for anything else."""
+    if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):
+        return _standalone_page("503.html", 503, retry_after=RETRY_AFTER_SECONDS)
+    return _standalone_page("500.html", 500)
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout answer: 429, Retry-After, and nothing about the account."""
+    cooloff_seconds = int(settings.AXES_COOLOFF_TIME * 60 * 60)
+    return _standalone_page(
+        "errors/login_locked_out.html",
+        429,
+        retry_after=cooloff_seconds,
+        context={"cooloff_minutes": cooloff_seconds // 60},
+    )
+
 
 READY_CACHE_KEY = "health:ready"
 _migrations_applied = False  # once true for this process, it stays true

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import get_supported_language_variant
 from wagtail.models import Locale, Page, Site
+from wagtail.test.utils import page_tests
 
+from guidance import quick_exit
 from guidance.models import GuidancePage, HomePage, SignpostingContact, TopicPage
 from tests.guidance.factories import (
     GuidancePageFactory,
@@ -25,6 +28,10 @@ from tests.guidance.factories import (
     paragraph,
     section,
 )
+
+# WagtailPageTestCase logs in with AUTHENTICATION_BACKENDS[0], which is
+# django-axes' lockout check; it cannot load users. Log in through Django's.
+page_tests.AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @dataclass
@@ -111,6 +118,19 @@ def build_site_tree():
         ],
     )
     return SiteTree(site, home, topic, guidance, other_guidance, nspcc, stop_it_now)
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Each test starts with an empty cache and no remembered quick-exit URL.
+
+    The database is rolled back after each test; these live in memory and
+    would otherwise carry one test's settings into the next.
+    """
+    cache.clear()
+    quick_exit.forget_all()
+    yield
+    quick_exit.forget_all()
 
 
 @pytest.fixture

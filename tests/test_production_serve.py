@@ -7,105 +7,24 @@ Everything runs in subprocesses against a SQLite database and a static
 folder under pytest's temporary directory, so the working tree is untouched.
 """
 
-import http.client
 import json
-import os
 import re
-import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-STARTUP_TIMEOUT = 60  # seconds for gunicorn to answer its first request
+from tests.support.servers import (
+    BASE_DIR,
+    get,
+    manage,
+    manage_ok,
+    production_env,
+    start_gunicorn,
+    stop,
+)
+
 ONE_YEAR = 365 * 24 * 60 * 60
-
-# Variables that the settings read; the parent environment's values (say a
-# PostgreSQL DATABASE_URL for the suite) must not leak into these runs.
-SETTINGS_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "WAGTAIL", "FEEDBACK_")
-
-
-def production_env(tmp_path, **overrides):
-    """The environment of a production run whose files all live under tmp_path."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(SETTINGS_PREFIXES)}
-    env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.production",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_HTTPS="false",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        DJANGO_STATIC_ROOT=str(tmp_path / "staticfiles"),
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    env.update(overrides)
-    return env
-
-
-def manage(*args, env, timeout=300):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def manage_ok(*args, env, timeout=300):
-    result = manage(*args, env=env, timeout=timeout)
-    assert result.returncode == 0, (
-        f"manage.py {' '.join(args)} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
-    )
-    return result
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(port, path, headers=None):
-    """One GET, without following redirects: (status, headers, body)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-    try:
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
-
-
-def wait_until_serving(process, port, log_path):
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log_path.read_text()}")
-        try:
-            get(port, "/static/")  # any answer will do
-            return
-        except OSError:
-            time.sleep(0.25)
-    pytest.fail(f"gunicorn did not answer within {STARTUP_TIMEOUT}s:\n{log_path.read_text()}")
-
-
-def stop(process):
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # its own session: only gunicorn and its workers
-        process.wait(timeout=10)
 
 
 @dataclass
@@ -130,31 +49,9 @@ def served_site(tmp_path_factory):
         manage_ok("load_demo_content", env=env)
     manage_ok("collectstatic", "--noinput", env=env)
 
-    port = free_port()
     log_path = tmp_path / "gunicorn.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "portal.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--timeout",
-                "30",
-                "--no-control-socket",  # its default path is shared by every gunicorn
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process, port = start_gunicorn(env, log_path)
     try:
-        wait_until_serving(process, port, log_path)
         yield ServedSite(port, Path(env["DJANGO_STATIC_ROOT"]), demo_loaded, log_path)
     finally:
         stop(process)
@@ -232,3 +129,63 @@ def test_production_settings_fail_fast_without_a_secret_key(tmp_path):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+HEADERS_OVER_HTTPS = """
+import json
+from django.test import Client
+client = Client()
+answers = {}
+for path in ["/health/live/", "/exit/"]:
+    response = client.get(path, secure=True)
+    answers[path] = dict(response.headers)
+plain = client.get("/exit/", secure=False)
+answers["plain"] = {"status": plain.status_code, "location": plain.headers.get("Location", "")}
+print(json.dumps(answers))
+"""
+
+
+def test_production_over_https_sends_the_whole_observatory_header_set(tmp_path):
+    env = production_env(tmp_path, DJANGO_HTTPS="true", DJANGO_ALLOWED_HOSTS="testserver")
+
+    result = manage_ok("shell", "-c", HEADERS_OVER_HTTPS, env=env, timeout=120)
+
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    for path in ["/health/live/", "/exit/"]:
+        headers = answers[path]
+        assert headers["Strict-Transport-Security"] == (
+            "max-age=31536000; includeSubDomains; preload"
+        ), path
+        assert "default-src 'self'" in headers["Content-Security-Policy"], path
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["X-Frame-Options"] == "DENY", path
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin", path
+        assert headers["Cross-Origin-Resource-Policy"] == "same-origin", path
+        assert "camera=()" in headers["Permissions-Policy"], path
+    assert answers["/health/live/"]["Referrer-Policy"] == "same-origin"
+    # Plain HTTP is sent to https before anything else happens.
+    assert answers["plain"]["status"] == 301
+    assert answers["plain"]["location"] == "https://testserver/exit/"
+
+
+SESSION_COOKIE_SETTINGS = """
+from django.conf import settings
+print(settings.SESSION_COOKIE_NAME, settings.SESSION_COOKIE_SECURE,
+      settings.SESSION_COOKIE_HTTPONLY, settings.SESSION_COOKIE_SAMESITE,
+      settings.CSRF_COOKIE_SECURE)
+"""
+
+
+def test_production_over_https_keeps_staff_cookies_to_https_and_this_host(tmp_path):
+    env = production_env(tmp_path, DJANGO_HTTPS="true")
+
+    result = manage_ok("shell", "-c", SESSION_COOKIE_SETTINGS, env=env, timeout=120)
+
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "__Host-sessionid",
+        "True",
+        "True",
+        "Lax",
+        "True",
+    ]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,7 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "portal.middleware.SecurityHeadersMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a lockout into our lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -91,17 +95,47 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Bounded waits, so that a database that is down or hanging costs a visitor a
+# few seconds and a 503 (with the quick exit and the numbers), never a stuck
+# worker. The connect timeout covers a server that accepts and never answers;
+# the statement timeout a query stuck behind a lock. Management commands run
+# by manage.py (migrations, exports, purges) set no statement timeout.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2"))
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "3000"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=DATABASE_CONNECT_TIMEOUT,
+        options=(
+            f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+            f" -c lock_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+            " -c idle_in_transaction_session_timeout=60000"
+        ),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis: short socket timeouts, and a backend that treats an outage as "not
+# cached" instead of an error (portal/cache.py).
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5"))
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# django-axes first: it refuses a locked-out username and client before
+# Django checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -142,6 +176,73 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 10 * 60 * 60
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# Content-Security-Policy (django-csp). Public pages load nothing from
+# another origin and run no inline script. The admin's own, looser policy is
+# ADMIN_CONTENT_SECURITY_POLICY, chosen by portal/middleware.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Wagtail 8's admin still writes inline <script> elements (date pickers,
+# inline panels) and style attributes, so those two need 'unsafe-inline'.
+# Everything else stays shut: no other origin, no eval, no inline event
+# handlers (script-src-attr), no plugins. Previews are framed by the admin
+# itself, hence frame-src and frame-ancestors 'self'.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "script-src-attr": ["'none'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'"],
+    "worker-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    "form-action": ["'self'"],
+}
+ADMIN_URL_PREFIXES = ("/admin/",)
+# Cross-Origin-Resource-Policy, which Django does not set.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+
+# Permissions-Policy (django-permissions-policy): no powerful feature, anywhere.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "browsing-topics",
+        "camera",
+        "geolocation",
+        "interest-cohort",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# Staff login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords
+# for one username from one client, that pair is refused for the cool-off
+# time. Other staff, and the same person elsewhere, are not locked out. The
+# answer is the same whether or not the username exists.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.views.login_locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Safeguarding guidance")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
@@ -159,8 +260,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Page feedback (see docs/feedback_privacy.md)
 FEEDBACK_RATE_LIMIT_PER_MINUTE = int(os.environ.get("FEEDBACK_RATE_LIMIT_PER_MINUTE", "10"))
 # How many proxies (load balancer, CDN) sit in front of the app and append to
-# X-Forwarded-For; 0 means visitors connect directly.
-FEEDBACK_TRUSTED_PROXY_COUNT = int(os.environ.get("FEEDBACK_TRUSTED_PROXY_COUNT", "0"))
+# X-Forwarded-For; 0 means visitors connect directly. Read by
+# portal/client_ip.py for the feedback rate limit and the login lockout.
+# FEEDBACK_TRUSTED_PROXY_COUNT is the older name, still honoured.
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("DJANGO_TRUSTED_PROXY_COUNT")
+    or os.environ.get("FEEDBACK_TRUSTED_PROXY_COUNT")
+    or "0"
+)
 FEEDBACK_RETENTION_DAYS = int(os.environ.get("FEEDBACK_RETENTION_DAYS", "730"))
 # The admin's XLSX download is capped so it finishes inside the app server's
 # worker timeout (openpyxl writes about 16,000 rows/s); CSV has no cap.

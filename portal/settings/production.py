@@ -20,6 +20,9 @@ SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if HTTPS:
+    # The __Host- prefix: the browser keeps the staff session cookie only
+    # from https, for this host alone, for every path.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
     # TLS ends at the load balancer, which says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Load balancers probe the health checks over plain HTTP, inside the network.

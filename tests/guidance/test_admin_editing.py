@@ -114,7 +114,9 @@ class GuidancePageAdminTests(WagtailPageTestCase):
         cls.tree = build_site_tree()
 
     def setUp(self):
-        self.user = self.login()  # a superuser
+        # force_login: django-axes refuses Client.login(), which passes no request.
+        self.user = self.create_test_user()  # a superuser
+        self.client.force_login(self.user)
 
     def add_url(self, parent):
         return reverse("wagtailadmin_pages:add", args=["guidance", "guidancepage", parent.pk])
