@@ -6,9 +6,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from guidance import views as guidance_views
+from portal import two_factor
 from portal import views as portal_views
 
 urlpatterns = [
+    path("admin/two-factor/", two_factor.verify, name="two_factor_verify"),
+    path("admin/two-factor/set-up/", two_factor.set_up, name="two_factor_set_up"),
+    path("admin/two-factor/set-up/qr-code.svg", two_factor.qr_code, name="two_factor_qr_code"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("exit/", guidance_views.quick_exit, name="quick_exit"),

@@ -12,3 +12,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tests render pages without collectstatic; let whitenoise find files as they appear.
 WHITENOISE_AUTOREFRESH = True
+# Admin tests sign in with force_login; tests/test_admin_two_factor.py turns it on.
+STAFF_TWO_FACTOR_REQUIRED = False
