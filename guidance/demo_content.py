@@ -1,7 +1,9 @@
 """Content of the demo site that `manage.py load_demo_content` loads.
 
-Plain data only, so it reads like the pages it builds. "Sexting" retells every
-section of the seed page (`shared/seeds/`) in our own plain words; the other
+Plain data only, so it reads like the pages it builds. "Sexting" retells, in
+our own plain words, every section of the police guidance page the portal
+was first modelled on (the law, police action, Outcome 21, where to get
+help); the other
 guidance pages show the same contacts reused across pages. Page bodies are
 lists of `(block_type, raw value)` pairs; signposting blocks name their
 contacts, and the command swaps each name for the contact's primary key.

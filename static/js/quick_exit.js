@@ -1,6 +1,6 @@
 /*
- * Quick exit ("Leave site"), DESIGN.md §2.1; how it behaves and what it
- * cannot do is in docs/quick_exit.md.
+ * Quick exit ("Leave site"), rule 1 of docs/architecture.md; how it
+ * behaves and what it cannot do is in docs/quick_exit.md.
  *
  * Progressive enhancement. Without this script the "Leave site" link is an
  * ordinary link to /exit/, which answers 303 to the neutral site with

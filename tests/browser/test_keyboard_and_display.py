@@ -1,4 +1,4 @@
-"""Keyboard use, focus, reflow, text size, forced colours and print (DESIGN.md §1 item 4).
+"""Keyboard use, focus, reflow, text size, forced colours and print (docs/architecture.md, rule 4).
 
 Real Chromium against the live server with the demo content: the home page,
 the "Online safety" topic, the seed guidance page ("Sexting") and "Online

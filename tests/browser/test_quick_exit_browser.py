@@ -1,4 +1,4 @@
-"""Quick exit in a real browser (DESIGN.md §2.1).
+"""Quick exit in a real browser (docs/architecture.md, rule 1).
 
 A visitor reads the "Online safety" topic, opens the "Sexting" guidance page,
 then leaves. They must land on the neutral site, having passed through our

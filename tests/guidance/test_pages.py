@@ -34,7 +34,7 @@ def anchor_for(heading):
 
 
 def assert_quick_exit_comes_first(soup):
-    """The skip link, then "Leave site", then the main content (DESIGN.md §2.1)."""
+    """The skip link, then "Leave site", then the main content (docs/architecture.md, rule 1)."""
     skip_link = soup.find("a", href="#main-content")
     assert skip_link is not None, "no skip link to #main-content"
     assert soup.find(id="main-content") is not None, "the skip link's target is missing"

@@ -1,4 +1,4 @@
-"""No cookies, no third parties, strict headers on every public page (DESIGN.md §2.2).
+"""No cookies, no third parties, strict headers on every public page (docs/architecture.md, rule 2).
 
 A visitor reading about abuse must leave no session behind and must not be
 announced to another site by anything the page loads.

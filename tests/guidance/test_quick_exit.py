@@ -1,4 +1,4 @@
-"""`/exit/`: the no-JavaScript half of quick exit (DESIGN.md §2.1)."""
+"""`/exit/`: the no-JavaScript half of quick exit (docs/architecture.md, rule 1)."""
 
 import pytest
 from django.core.exceptions import ValidationError
