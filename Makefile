@@ -23,7 +23,7 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help venv install install-dev run test serve require-secret-key lint format check screenshots clean
+.PHONY: help venv install install-dev run test test-fast serve require-secret-key lint format audit check screenshots clean
 
 help: ## List the targets with what each does
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) \
@@ -62,6 +62,9 @@ run: install ## Local demo: migrate, load demo content, create a demo admin, ser
 test: install-dev $(NODE_STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium, Java and Node); pass PYTEST_ARGS=...
 	$(TEST_SETTINGS) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+test-fast: install-dev ## Everything but the browser tests: no Chromium, Node or Java needed
+	$(TEST_SETTINGS) $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
 # No --access-logfile on purpose: gunicorn's access log would record every
 # visitor's IP address and user agent next to the sensitive page they read.
 # No control socket: its default path in $HOME is shared by every gunicorn.
@@ -87,15 +90,22 @@ require-secret-key:
 		exit 1; \
 	fi
 
-lint: install-dev ## Check Python (ruff) and template indentation (djhtml) without changing files
+lint: install-dev $(NODE_STAMP) ## Check Python (ruff), templates (djhtml), JavaScript (ESLint) and CSS (Stylelint) without changing files
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
+	npx --no-install eslint static/js
+	npx --no-install stylelint "static/css/**/*.css"
 
-format: install-dev ## Fix what ruff can, format Python and indent templates
+format: install-dev $(NODE_STAMP) ## Fix what the linters can: ruff, djhtml, ESLint and Stylelint
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djhtml templates
+	npx --no-install eslint --fix static/js
+	npx --no-install stylelint --fix "static/css/**/*.css"
+
+audit: install-dev ## Known vulnerabilities in the installed, pinned dependencies (pip-audit; needs the package index)
+	$(BIN)/python .ci/audit_dependencies.py
 
 check: install-dev ## Django system checks and a check that no migration is missing
 	$(TEST_SETTINGS) $(MANAGE) check

@@ -229,6 +229,24 @@ def iter_csv(queryset, *, bom=True):
         yield chunk
 
 
+def _xlsx_cell(worksheet, value):
+    """Empty ids become empty cells; text is always text, never a formula."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value == "":
+        return None
+    if not isinstance(value, str):
+        return value
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # XML 1.0 cannot hold them
+    if value.startswith("="):
+        cell = WriteOnlyCell(worksheet, value)
+        cell.data_type = "s"  # openpyxl would store it as a formula
+        return cell
+    return value
+
+
 def write_xlsx(queryset, target, *, row_count=None):
     """Write the export as XLSX to `target` (a path or binary file); return the row count.
 
@@ -236,30 +254,11 @@ def write_xlsx(queryset, target, *, row_count=None):
     not fit on one worksheet. Pass `row_count` when it is already known.
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if row_count is None:
         row_count = queryset.count()
     if row_count > XLSX_MAX_ROWS:
         raise TooManyRowsError(row_count)
-
-    def cells(row):
-        """Empty ids become empty cells; text is always text, never a formula."""
-        for value in row:
-            if value == "":
-                yield None
-            elif isinstance(value, str):
-                if ILLEGAL_CHARACTERS_RE.search(value):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # XML 1.0 cannot hold them
-                if value.startswith("="):
-                    cell = WriteOnlyCell(worksheet, value)
-                    cell.data_type = "s"  # openpyxl would store it as a formula
-                    yield cell
-                else:
-                    yield value
-            else:
-                yield value
 
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(title="Page feedback")
@@ -276,7 +275,7 @@ def write_xlsx(queryset, target, *, row_count=None):
             if count > XLSX_MAX_ROWS:
                 raise TooManyRowsError(count)
             for row in batch:
-                worksheet.append(list(cells(row)))
+                worksheet.append([_xlsx_cell(worksheet, value) for value in row])
         if not batch:
             break
     workbook.save(target)

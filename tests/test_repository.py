@@ -10,9 +10,12 @@ OUTSIDE_REFERENCES = ("DESIGN.md", "shared/seeds", "../shared")
 def repository_files():
     for path in ROOT.rglob("*"):
         relative = path.relative_to(ROOT)
-        if path.is_file() and not SKIPPED_DIRS.intersection(relative.parts):
-            if path.suffix in {".py", ".js", ".css", ".html", ".md", ".txt", ".toml", ".yaml"}:
-                yield relative, path
+        if (
+            path.is_file()
+            and not SKIPPED_DIRS.intersection(relative.parts)
+            and path.suffix in {".py", ".js", ".css", ".html", ".md", ".txt", ".toml", ".yaml"}
+        ):
+            yield relative, path
 
 
 def test_no_file_outside_docs_points_at_documents_that_are_not_in_the_repository():

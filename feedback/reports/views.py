@@ -219,7 +219,7 @@ class FeedbackReportView(FeedbackPermissionMixin, ReportView):
             response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         else:
             # Spooled to a temporary file, not memory; removed when the response closes.
-            workbook = tempfile.TemporaryFile()
+            workbook = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
             exports.write_xlsx(responses, workbook, row_count=rows)
             workbook.seek(0)
             response = FileResponse(

@@ -3,7 +3,7 @@
 from .base import *  # noqa: F403
 
 DEBUG = True
-SECRET_KEY = "dev-only-not-secret-7d3f0c1e9a8b4c2d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b"
+SECRET_KEY = "dev-only-not-secret-7d3f0c1e9a8b4c2d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b"  # noqa: S105 - not secret: local runs only
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -2,7 +2,7 @@
 
 from .base import *  # noqa: F403
 
-SECRET_KEY = "test-only-not-secret-2b9e4f6a1c3d5e7f9a0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d"
+SECRET_KEY = "test-only-not-secret-2b9e4f6a1c3d5e7f9a0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d"  # noqa: S105 - not secret: local runs only
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

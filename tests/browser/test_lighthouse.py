@@ -1,4 +1,4 @@
-"""Lighthouse audits of the home page and the seed guidance page (docs/architecture.md, rules 4 and 5).
+"""Lighthouse audits of the home page and the seed guidance page (architecture.md rules 4, 5).
 
 Lighthouse 12.8.2 (`make node_modules/.installed`) runs its default mobile
 profile (a mid-range phone on a throttled connection, simulated) in Debian's

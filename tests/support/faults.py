@@ -7,6 +7,7 @@
   back without stopping the real one.
 """
 
+import contextlib
 import socket
 import threading
 
@@ -44,10 +45,8 @@ class _Listener:
         with self._lock:
             connections, self._connections = self._connections, []
         for conn in connections:
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             conn.close()
 
     def close(self):
@@ -98,10 +97,8 @@ class TcpProxy(_Listener):
             pass
         finally:
             for end in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     end.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def refuse(self):
         """Drop every open connection and close new ones at once (a server that went away)."""

@@ -59,39 +59,15 @@ class Command(FeedbackCommand):
         export_format="csv",
         **options,
     ):
-        responses = FeedbackResponse.objects.all()
-        since_day = _date(since) if since else None
-        until_day = _date(until) if until else None
-        if since_day and until_day and since_day > until_day:
-            raise CommandError("--since must not be later than --until.")
+        responses = self._selected(since, until, page)
         if export_format == "xlsx" and not output:
             raise CommandError("XLSX is a binary file: give --output FILE.")
-        if since_day:
-            responses = responses.filter(submitted_at__gte=_start_of_day(since_day))
-        if until_day:
-            next_day = until_day + datetime.timedelta(days=1)
-            responses = responses.filter(submitted_at__lt=_start_of_day(next_day))
-        if page is not None:
-            root = Page.objects.filter(pk=page).first()
-            if root is None:
-                raise CommandError(f"There is no page with ID {page}.")
-            responses = responses.for_subtree(root)
-
         if export_format == "xlsx":
             count = self._write_xlsx(responses, output)
         elif output:
-            try:
-                with open(output, "w", newline="", encoding="utf-8") as stream:
-                    count = write_csv(responses, stream)
-            except OSError as error:
-                raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
+            count = self._write_csv_file(responses, output)
         else:
-            try:
-                count = write_csv(responses, self.stdout)
-            except BrokenPipeError:
-                # The reader stopped early (`| head`): end quietly, as Unix tools do.
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-                sys.exit(1)
+            count = self._write_csv_stdout(responses)
         filters = {"since": since, "until": until, "page": page}
         log_export(
             user=None,
@@ -102,6 +78,42 @@ class Command(FeedbackCommand):
         )
         if output:
             self.stderr.write(f"Wrote {count} responses to {output}.")
+
+    @staticmethod
+    def _selected(since, until, page):
+        """The responses the filters select; a bad filter is a CommandError."""
+        responses = FeedbackResponse.objects.all()
+        since_day = _date(since) if since else None
+        until_day = _date(until) if until else None
+        if since_day and until_day and since_day > until_day:
+            raise CommandError("--since must not be later than --until.")
+        if since_day:
+            responses = responses.filter(submitted_at__gte=_start_of_day(since_day))
+        if until_day:
+            next_day = until_day + datetime.timedelta(days=1)
+            responses = responses.filter(submitted_at__lt=_start_of_day(next_day))
+        if page is not None:
+            root = Page.objects.filter(pk=page).first()
+            if root is None:
+                raise CommandError(f"There is no page with ID {page}.")
+            responses = responses.for_subtree(root)
+        return responses
+
+    @staticmethod
+    def _write_csv_file(responses, output):
+        try:
+            with open(output, "w", newline="", encoding="utf-8") as stream:
+                return write_csv(responses, stream)
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
+
+    def _write_csv_stdout(self, responses):
+        try:
+            return write_csv(responses, self.stdout)
+        except BrokenPipeError:
+            # The reader stopped early (`| head`): end quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
 
     def _write_xlsx(self, responses, output):
         rows = responses.count()
