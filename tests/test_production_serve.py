@@ -120,15 +120,39 @@ def test_whitenoise_serves_the_compressed_copy_when_there_is_one(served_site):
     assert headers["Vary"] == "Accept-Encoding"
 
 
-def test_production_settings_fail_fast_without_a_secret_key(tmp_path):
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("DJANGO_SECRET_KEY", "Set DJANGO_SECRET_KEY for production: a long random secret key."),
+        ("DATABASE_URL", "Set DATABASE_URL for production: the PostgreSQL database"),
+        ("DJANGO_ALLOWED_HOSTS", "Set DJANGO_ALLOWED_HOSTS for production"),
+        ("WAGTAILADMIN_BASE_URL", "Set WAGTAILADMIN_BASE_URL for production"),
+    ],
+)
+def test_production_refuses_to_start_half_configured(tmp_path, missing, message):
     env = production_env(tmp_path)
-    del env["DJANGO_SECRET_KEY"]
+    del env[missing]
 
     result = manage("check", env=env, timeout=120)
 
     assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert "DJANGO_SECRET_KEY" in result.stderr
+    error_line = result.stderr.strip().splitlines()[-1]
+    assert error_line.startswith("django.core.exceptions.ImproperlyConfigured: " + message)
+
+
+def test_production_refuses_sqlite_unless_told_it_is_a_trial(tmp_path):
+    env = production_env(tmp_path)
+    del env["DJANGO_ALLOW_SQLITE"]
+
+    refused = manage("check", env=env, timeout=120)
+    allowed = manage("check", env={**env, "DJANGO_ALLOW_SQLITE": "true"}, timeout=120)
+
+    assert refused.returncode != 0
+    assert refused.stderr.strip().splitlines()[-1].endswith(
+        "DATABASE_URL is SQLite, which cannot serve several workers safely: use PostgreSQL, "
+        "or set DJANGO_ALLOW_SQLITE=true for a trial run."
+    )
+    assert allowed.returncode == 0, allowed.stderr
 
 
 HEADERS_OVER_HTTPS = """

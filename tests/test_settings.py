@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from portal.settings import base
-from tests.test_production_serve import BASE_DIR, production_env
+from tests.support.servers import BASE_DIR, production_env
 
 
 def check_deploy(tmp_path, https):

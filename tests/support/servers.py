@@ -35,6 +35,8 @@ def production_env(tmp_path, **overrides):
         DJANGO_HTTPS="false",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_ALLOW_SQLITE="true",
+        WAGTAILADMIN_BASE_URL="http://127.0.0.1",
         DJANGO_STATIC_ROOT=str(tmp_path / "staticfiles"),
         PYTHONDONTWRITEBYTECODE="1",
     )
