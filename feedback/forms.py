@@ -51,14 +51,7 @@ def scrub_personal_data(text):
 
 def reads_like_disclosure(text):
     """True when the text contains one of the editors' disclosure phrases."""
-    if not text:
-        return False
-    normalised = " ".join(text.lower().split())
-    for phrase in DisclosurePhrase.objects.values_list("phrase", flat=True):
-        words = r"\s+".join(re.escape(word) for word in phrase.lower().split())
-        if words and re.search(rf"(?<!\w){words}(?!\w)", normalised):
-            return True
-    return False
+    return bool(DisclosurePhrase.objects.matching(text)) if text else False
 
 
 class PlainTextField(forms.CharField):

@@ -6,14 +6,23 @@
 cookie or any other identifier of the visitor.
 """
 
+import datetime
+import re
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from wagtail.models import Orderable
 from wagtail.search import index
 
 COMMENT_MAX_LENGTH = 1200
+
+
+def start_of_day(day):
+    """Midnight at the start of `day` in the site's time zone, as an aware datetime."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class VisitReason(Orderable):
@@ -39,6 +48,20 @@ class VisitReason(Orderable):
         return self.label
 
 
+class DisclosurePhraseQuerySet(models.QuerySet):
+    def matching(self, text):
+        """The phrases found in `text` as whole words, ignoring capitals and spacing."""
+        normalised = " ".join((text or "").lower().split())
+        if not normalised:
+            return []
+        found = []
+        for phrase in self.values_list("phrase", flat=True):
+            words = r"\s+".join(re.escape(word) for word in phrase.lower().split())
+            if words and re.search(rf"(?<!\w){words}(?!\w)", normalised):
+                found.append(phrase)
+        return found
+
+
 class DisclosurePhrase(index.Indexed, models.Model):
     """Words that suggest a comment is a disclosure or a cry for help.
 
@@ -54,6 +77,8 @@ class DisclosurePhrase(index.Indexed, models.Model):
 
     search_fields = [index.SearchField("phrase"), index.AutocompleteField("phrase")]
 
+    objects = DisclosurePhraseQuerySet.as_manager()
+
     class Meta:
         ordering = ["phrase"]
         verbose_name = "disclosure phrase"
@@ -66,6 +91,14 @@ class FeedbackResponseQuerySet(models.QuerySet):
     def for_subtree(self, page):
         """Responses about `page` and the pages below it (by the live tree)."""
         return self.filter(page__path__startswith=page.path)
+
+    def since(self, day):
+        """Responses from the start of `day` (a date, in the site's time zone) onwards."""
+        return self.filter(submitted_at__gte=start_of_day(day))
+
+    def before(self, day):
+        """Responses before the start of `day` (a date, in the site's time zone)."""
+        return self.filter(submitted_at__lt=start_of_day(day))
 
 
 class FeedbackResponse(models.Model):

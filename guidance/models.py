@@ -5,12 +5,15 @@ the same names under `templates/guidance/`. `SignpostingContact` is a snippet
 registered in `guidance/wagtail_hooks.py`; `SafetySettings` is a site setting.
 """
 
+import datetime
 import html
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
+from django.db.models import Count, F, Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
@@ -22,9 +25,11 @@ from wagtail.models import (
     LockableMixin,
     Orderable,
     Page,
+    PageManager,
     PreviewableMixin,
     RevisionMixin,
 )
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from feedback.reports.panels import PageFeedbackPanel
@@ -227,8 +232,64 @@ class TopicPage(Page):
         return context
 
 
+# Who may see a page in the review report: anyone who may add, edit or publish it.
+EDITING_ACTIONS = ["add", "change", "publish"]
+
+
+def _overdue(today):
+    return Q(next_review_due__lt=today)
+
+
+def _due_by(day):
+    """Overdue, or due on or before `day`."""
+    return Q(next_review_due__lte=day)
+
+
+def _undated():
+    return Q(next_review_due__isnull=True)
+
+
+class GuidancePageQuerySet(PageQuerySet):
+    """Guidance pages by their next review date (Reports → Guidance due for review)."""
+
+    def editable_by(self, user):
+        """Pages `user` may add to, edit or publish."""
+        from wagtail.permission_policies.pages import PagePermissionPolicy
+
+        editable = PagePermissionPolicy().instances_user_has_any_permission_for(
+            user, EDITING_ACTIONS
+        )
+        return self.filter(pk__in=editable.values("pk"))
+
+    def overdue(self):
+        return self.filter(_overdue(timezone.localdate()))
+
+    def due_within(self, days):
+        """Overdue, or due within the next `days` days."""
+        return self.filter(_due_by(timezone.localdate() + datetime.timedelta(days=days)))
+
+    def undated(self):
+        return self.filter(_undated())
+
+    def most_urgent_first(self):
+        """Never dated first, then by review date, so the longest overdue lead."""
+        return self.order_by(F("next_review_due").asc(nulls_first=True), "title", "pk")
+
+    def review_counts(self, soon_days=30):
+        """{"overdue", "due_soon", "undated"} counts, in one query."""
+        today = timezone.localdate()
+        soon = today + datetime.timedelta(days=soon_days)
+        return self.aggregate(
+            overdue=Count("pk", filter=_overdue(today)),
+            due_soon=Count("pk", filter=_due_by(soon) & ~_overdue(today)),
+            undated=Count("pk", filter=_undated()),
+        )
+
+
 class GuidancePage(Page):
     """One piece of guidance, built from `GuidanceStreamBlock` sections."""
+
+    objects = PageManager.from_queryset(GuidancePageQuerySet)()
 
     summary = models.TextField(
         max_length=300,
@@ -292,11 +353,13 @@ class GuidancePage(Page):
 
     @cached_property
     def live_related_pages(self):
-        return [
-            link.page
-            for link in self.related_pages.select_related("page")
-            if link.page and link.page.live
-        ]
+        """The live related pages, in the editor's order, as their specific types.
+
+        Two queries however many there are: the links, then the pages.
+        """
+        page_ids = [link.page_id for link in self.related_pages.all()]
+        pages = Page.objects.filter(pk__in=page_ids).live().specific().in_bulk()
+        return [pages[page_id] for page_id in page_ids if page_id in pages]
 
 
 class GuidancePageRelatedPage(Orderable):

@@ -7,10 +7,7 @@ editor may change: those never given a date first, then by date, so the
 longest overdue come next.
 """
 
-import datetime
-
 import django_filters
-from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -20,9 +17,10 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from .models import GuidancePage
+from portal.reports import InvalidFiltersGiveNoRowsMixin
 
-EDITING_ACTIONS = ["add", "change", "publish"]
+from .models import EDITING_ACTIONS, GuidancePage
+
 page_permission_policy = PagePermissionPolicy()
 DUE_CHOICES = [
     ("overdue", "Overdue"),
@@ -47,10 +45,7 @@ def review_due_label(page):
 
 def pages_due_for_review(user):
     """Guidance pages `user` may edit, the most urgent first."""
-    editable = page_permission_policy.instances_user_has_any_permission_for(user, EDITING_ACTIONS)
-    return GuidancePage.objects.filter(pk__in=editable.values("pk")).order_by(
-        F("next_review_due").asc(nulls_first=True), "title", "pk"
-    )
+    return GuidancePage.objects.editable_by(user).most_urgent_first()
 
 
 class ReviewDueDashboardPanel(Component):
@@ -64,13 +59,7 @@ class ReviewDueDashboardPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context):
-        today = timezone.localdate()
-        soon = today + datetime.timedelta(days=30)
-        counts = pages_due_for_review(self.user).aggregate(
-            overdue=Count("pk", filter=Q(next_review_due__lt=today)),
-            due_soon=Count("pk", filter=Q(next_review_due__gte=today, next_review_due__lte=soon)),
-            undated=Count("pk", filter=Q(next_review_due__isnull=True)),
-        )
+        counts = GuidancePage.objects.editable_by(self.user).review_counts(soon_days=30)
         return {**counts, "report_url": reverse("guidance_reports:review_due")}
 
 
@@ -84,15 +73,14 @@ class ReviewDueFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_due(self, queryset, name, value):
-        today = timezone.localdate()
         if value == "unset":
-            return queryset.filter(next_review_due__isnull=True)
+            return queryset.undated()
         if value == "overdue":
-            return queryset.filter(next_review_due__lt=today)
-        return queryset.filter(next_review_due__lte=today + datetime.timedelta(days=int(value)))
+            return queryset.overdue()
+        return queryset.due_within(int(value))
 
 
-class ReviewDueReportView(ReportView):
+class ReviewDueReportView(InvalidFiltersGiveNoRowsMixin, ReportView):
     page_title = "Guidance due for review"
     header_icon = "time"
     model = GuidancePage
@@ -119,8 +107,3 @@ class ReviewDueReportView(ReportView):
 
     def get_base_queryset(self):
         return pages_due_for_review(self.request.user)
-
-    def filter_queryset(self, queryset):
-        if self.filters and not self.filters.is_valid():
-            return queryset.none()
-        return super().filter_queryset(queryset)

@@ -184,6 +184,5 @@ class FeedbackSummaryFilterSet(PageFilterMixin, WagtailFilterSet):
         queryset = super().filter_queryset(queryset)
         if self.uses_default_period:
             first, _ = self.period
-            start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-            queryset = queryset.filter(submitted_at__gte=start)
+            queryset = queryset.since(first)
         return queryset

@@ -22,6 +22,7 @@ from wagtail.models import Page
 
 from ..models import FeedbackResponse
 from . import figures
+from .links import page_links
 from .permissions import can_view_feedback
 
 DASHBOARD_DAYS = 30
@@ -29,10 +30,9 @@ EDITOR_DAYS = 90
 LEAST_USEFUL_COUNT = 5
 
 
-def _since(days):
-    """The first day of the last `days` days (today included) and its start."""
-    first = timezone.localdate() - datetime.timedelta(days=days - 1)
-    return first, timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+def _first_day(days):
+    """The first day of the last `days` days, today included."""
+    return timezone.localdate() - datetime.timedelta(days=days - 1)
 
 
 class FeedbackDashboardPanel(Component):
@@ -42,8 +42,8 @@ class FeedbackDashboardPanel(Component):
 
     def get_context_data(self, parent_context):
         request = parent_context["request"]
-        first, start = _since(DASHBOARD_DAYS)
-        responses = FeedbackResponse.objects.filter(submitted_at__gte=start)
+        first = _first_day(DASHBOARD_DAYS)
+        responses = FeedbackResponse.objects.since(first)
         pages = figures.by_page(responses)
         totals = figures.Totals(
             sum(page.responses for page in pages), sum(page.useful for page in pages)
@@ -52,12 +52,7 @@ class FeedbackDashboardPanel(Component):
         rows = rows[:LEAST_USEFUL_COUNT]
         live_pages = Page.objects.in_bulk([row.page_id for row in rows])
         for row in rows:
-            page = live_pages.get(row.page_id)
-            row.edit_url = (
-                reverse("wagtailadmin_pages:edit", args=[page.pk])
-                if page and page.permissions_for_user(request.user).can_edit()
-                else None
-            )
+            row.edit_url = page_links(live_pages.get(row.page_id), request).edit_url
         can_view = can_view_feedback(request.user)
         return {
             "days": DASHBOARD_DAYS,
@@ -91,13 +86,11 @@ class PageFeedbackPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             days = self.panel.days
-            first, start = _since(days)
+            first = _first_day(days)
             context.update({"days": days, "first_day": first, "totals": None})
             if self.instance.pk is None:
                 return context  # a page being created has no feedback yet
-            responses = FeedbackResponse.objects.filter(
-                page_id=self.instance.pk, submitted_at__gte=start
-            )
+            responses = FeedbackResponse.objects.since(first).filter(page_id=self.instance.pk)
             context["totals"] = figures.totals(responses)
             context["reasons"] = figures.reason_counts(responses)[:3]
             if can_view_feedback(self.request.user):

@@ -29,12 +29,15 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.models import Page
 
+from portal.reports import InvalidFiltersGiveNoRowsMixin
+
 from .. import exports
 from ..models import FeedbackResponse
 from . import figures
 from .audit import log_export
 from .chart import weekly_chart
 from .filters import FeedbackResponseFilterSet, FeedbackSummaryFilterSet
+from .links import page_links
 from .permissions import can_export_feedback, feedback_permission_policy
 
 # Query parameters that are not filters: left out of audit records.
@@ -91,7 +94,9 @@ class PercentColumn(Column):
     cell_template_name = "feedback/admin/tables/percent_cell.html"
 
 
-class FeedbackPermissionMixin:
+class FeedbackPermissionMixin(InvalidFiltersGiveNoRowsMixin):
+    """Feedback reports: readable with the view permission; bad filters list nothing."""
+
     permission_policy = feedback_permission_policy
     permission_required = "view"
 
@@ -128,23 +133,13 @@ class FeedbackReportView(FeedbackPermissionMixin, ReportView):
         descending = (self.ordering or "").startswith("-")
         return queryset.order_by(*queryset.query.order_by, "-pk" if descending else "pk")
 
-    def filter_queryset(self, queryset):
-        if self.filters and not self.filters.is_valid():
-            return queryset.none()
-        return super().filter_queryset(queryset)
-
     def decorate_paginated_queryset(self, object_list):
         for response in object_list:
             page = response.page
             response.page_label = page.title if page else response.page_title
             response.deleted = page is None
-            response.edit_url = response.live_url = None
-            if page is None:
-                continue
-            if page.permissions_for_user(self.request.user).can_edit():
-                response.edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
-            if page.live:
-                response.live_url = page.get_url(request=self.request)
+            links = page_links(page, self.request)
+            response.edit_url, response.live_url = links.edit_url, links.live_url
         return object_list
 
     @cached_property
@@ -183,7 +178,7 @@ class FeedbackReportView(FeedbackPermissionMixin, ReportView):
         """Download the filtered responses, logging who took how many and how."""
         if not can_export_feedback(self.request.user):
             raise PermissionDenied
-        if self.filters and not self.filters.is_valid():
+        if self.filters_are_invalid:
             messages.error(self.request, "Correct the filters before downloading.")
             return self.back_to_report()
         responses = self.search_queryset(self.filter_queryset(FeedbackResponse.objects.all()))
@@ -280,21 +275,27 @@ class FeedbackSummaryView(FeedbackPermissionMixin, ReportView):
     @cached_property
     def responses(self):
         """The responses in the chosen period and pages (none if the filters are wrong)."""
-        responses = FeedbackResponse.objects.all()
-        if self.filters and not self.filters.is_valid():
-            return responses.none()
-        return self.filters.filter_queryset(responses)
+        return self.filter_queryset(FeedbackResponse.objects.all())
 
     @cached_property
     def period(self):
         return self.filters.period
 
-    def get_queryset(self):
-        """`figures.PageFigures` for each page, filtered and sorted (a list: pages are few)."""
-        pages = figures.by_page(self.responses)
-        self.totals = figures.Totals(
+    @cached_property
+    def page_figures(self):
+        """`figures.PageFigures` for each page with responses in the selection."""
+        return figures.by_page(self.responses)
+
+    @cached_property
+    def totals(self):
+        pages = self.page_figures
+        return figures.Totals(
             sum(page.responses for page in pages), sum(page.useful for page in pages)
         )
+
+    def get_queryset(self):
+        """The page figures, filtered and sorted (a list: pages are few)."""
+        pages = self.page_figures
         min_responses = None
         if self.filters.is_valid():
             min_responses = self.filters.form.cleaned_data.get("min_responses")
@@ -322,10 +323,8 @@ class FeedbackSummaryView(FeedbackPermissionMixin, ReportView):
                 continue
             query = {**dates, "page": row.page_id, "scope": "only"}
             row.responses_url = f"{responses_url}?{urlencode(query)}"
-            if page.permissions_for_user(self.request.user).can_edit():
-                row.edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
-            if page.live:
-                row.live_url = page.get_url(request=self.request)
+            links = page_links(page, self.request)
+            row.edit_url, row.live_url = links.edit_url, links.live_url
         return rows
 
     def get_context_data(self, *args, **kwargs):
@@ -339,7 +338,7 @@ class FeedbackSummaryView(FeedbackPermissionMixin, ReportView):
                 "default_period": self.filters.uses_default_period,
                 "totals": self.totals,
                 "chart": weekly_chart(weekly),
-                "filter_errors": self.filters.errors if not self.filters.is_valid() else None,
+                "filter_errors": self.filters.errors if self.filters_are_invalid else None,
             }
         )
         return context

@@ -8,7 +8,6 @@ from .base import *  # noqa: F403
 from .base import env_bool
 
 
-
 def required(name, what):
     """The variable's value; a server missing it stops at once with one clear line."""
     value = os.environ.get(name, "").strip()

@@ -9,7 +9,6 @@ import os
 import sys
 
 from django.core.management.base import CommandError
-from django.utils import timezone
 from wagtail.models import Page
 
 from feedback.exports import XLSX_MAX_ROWS, TooManyRowsError, write_csv, write_xlsx
@@ -23,10 +22,6 @@ def _date(value):
         return datetime.date.fromisoformat(value)
     except ValueError as error:
         raise CommandError(f"'{value}' is not a date in the form YYYY-MM-DD.") from error
-
-
-def _start_of_day(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class Command(FeedbackCommand):
@@ -88,10 +83,10 @@ class Command(FeedbackCommand):
         if since_day and until_day and since_day > until_day:
             raise CommandError("--since must not be later than --until.")
         if since_day:
-            responses = responses.filter(submitted_at__gte=_start_of_day(since_day))
+            responses = responses.since(since_day)
         if until_day:
             next_day = until_day + datetime.timedelta(days=1)
-            responses = responses.filter(submitted_at__lt=_start_of_day(next_day))
+            responses = responses.before(next_day)
         if page is not None:
             root = Page.objects.filter(pk=page).first()
             if root is None:
