@@ -10,7 +10,7 @@ import unicodedata
 from django import forms
 from wagtail.models import Page
 
-from .models import COMMENT_MAX_LENGTH, DisclosurePhrase, VisitReason
+from .models import COMMENT_MAX_LENGTH, DisclosurePhrase, FeedbackPageMixin, VisitReason
 
 REMOVED = "[removed]"
 
@@ -116,7 +116,7 @@ class FeedbackForm(forms.Form):
             Page.objects.live().public().filter(pk=page_id).select_related("live_revision").first()
         )
         page = page.specific if page else None
-        if page is None or not getattr(page, "show_feedback_form", False):
+        if not (isinstance(page, FeedbackPageMixin) and page.show_feedback_form):
             raise forms.ValidationError(
                 "This page cannot take feedback. Go back to the page and try again."
             )

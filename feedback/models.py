@@ -25,6 +25,34 @@ def start_of_day(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+class FeedbackPageMixin(models.Model):
+    """For page models that ask "Was this page useful?": the contract with the feedback app.
+
+    The feedback form accepts answers only for live pages of a model with
+    this mixin whose editor left `show_feedback_form` on. Page templates show
+    the form with `{% feedback_form page %}` (feedback/templatetags). Add
+    `*FeedbackPageMixin.feedback_panels()` to the page's editor panels.
+    """
+
+    show_feedback_form = models.BooleanField(
+        "Ask for page feedback",
+        default=True,
+        help_text="Show 'Was this page useful?' at the end of the page.",
+    )
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def feedback_panels():
+        """The switch, and this page's recent feedback (counts only) for its editors."""
+        from wagtail.admin.panels import FieldPanel
+
+        from .reports.panels import PageFeedbackPanel
+
+        return [FieldPanel("show_feedback_form"), PageFeedbackPanel()]
+
+
 class VisitReason(Orderable):
     """An answer to "What best describes the reason for your visit today?".
 

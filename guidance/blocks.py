@@ -182,6 +182,25 @@ class QuestionAnswerBlock(blocks.StructBlock):
         }
 
 
+def contacts_preview_value():
+    """The block picker's preview: real published contacts, or an example if there are none."""
+    from .models import SignpostingContact
+
+    contacts = list(SignpostingContact.objects.filter(live=True)[:2])
+    if not contacts:
+        contacts = [
+            SignpostingContact(
+                name="NSPCC helpline",
+                helps_with="Advice if you are worried about a child.",
+                phone="0808 800 5000",
+                phone_hours="24 hours a day",
+                website="https://www.nspcc.org.uk/",
+                live=True,
+            )
+        ]
+    return {"heading": "Get help and support", "intro": "", "contacts": contacts}
+
+
 class SignpostingContactsBlock(blocks.StructBlock):
     """Help contacts chosen from the shared `SignpostingContact` snippets.
 
@@ -198,7 +217,11 @@ class SignpostingContactsBlock(blocks.StructBlock):
         label = "Signposting contacts"
         description = "Helplines and services, edited once and shown everywhere."
         template = "guidance/blocks/signposting_contacts_block.html"
+        # Replaced at preview time by get_preview_value (real contacts).
         preview_value = {"heading": "Get help and support", "intro": "", "contacts": []}
+
+    def get_preview_value(self):
+        return self.normalize(contacts_preview_value())
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

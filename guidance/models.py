@@ -32,7 +32,7 @@ from wagtail.models import (
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from feedback.reports.panels import PageFeedbackPanel
+from feedback.models import FeedbackPageMixin
 
 from .blocks import SHORT_TEXT_FEATURES, GuidanceStreamBlock
 from .quick_exit import DEFAULT_NEUTRAL_EXIT_URL
@@ -286,7 +286,7 @@ class GuidancePageQuerySet(PageQuerySet):
         )
 
 
-class GuidancePage(Page):
+class GuidancePage(FeedbackPageMixin, Page):
     """One piece of guidance, built from `GuidanceStreamBlock` sections."""
 
     objects = PageManager.from_queryset(GuidancePageQuerySet)()
@@ -302,12 +302,6 @@ class GuidancePage(Page):
     next_review_due = models.DateField(
         "Next review due", null=True, blank=True, help_text="Shown to staff only."
     )
-    show_feedback_form = models.BooleanField(
-        "Ask for page feedback",
-        default=True,
-        help_text="Show 'Was this page useful?' at the end of the page.",
-    )
-
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
@@ -319,8 +313,7 @@ class GuidancePage(Page):
         MultiFieldPanel(
             [FieldPanel("last_reviewed"), FieldPanel("next_review_due")], heading="Review"
         ),
-        FieldPanel("show_feedback_form"),
-        PageFeedbackPanel(),
+        *FeedbackPageMixin.feedback_panels(),
     ]
     search_fields = [
         *Page.search_fields,

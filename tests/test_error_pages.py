@@ -5,14 +5,15 @@ replaced by ours; 500 and 503 come from `portal.views.server_error`.
 """
 
 import pytest
-from bs4 import BeautifulSoup
 from django.test import Client
+
+from tests.support.html import parse
 
 EXIT = "/exit/"
 
 
 def assert_keeps_quick_exit_and_numbers(response):
-    soup = BeautifulSoup(response.content, "html.parser")
+    soup = parse(response)
     leave = soup.find("a", id="quick-exit")
     assert leave is not None, "no Leave site link"
     assert leave["href"] == EXIT

@@ -148,9 +148,13 @@ def test_production_refuses_sqlite_unless_told_it_is_a_trial(tmp_path):
     allowed = manage("check", env={**env, "DJANGO_ALLOW_SQLITE": "true"}, timeout=120)
 
     assert refused.returncode != 0
-    assert refused.stderr.strip().splitlines()[-1].endswith(
-        "DATABASE_URL is SQLite, which cannot serve several workers safely: use PostgreSQL, "
-        "or set DJANGO_ALLOW_SQLITE=true for a trial run."
+    assert (
+        refused.stderr.strip()
+        .splitlines()[-1]
+        .endswith(
+            "DATABASE_URL is SQLite, which cannot serve several workers safely: use PostgreSQL, "
+            "or set DJANGO_ALLOW_SQLITE=true for a trial run."
+        )
     )
     assert allowed.returncode == 0, allowed.stderr
 

@@ -1,9 +1,10 @@
-"""Fixtures for page feedback: a published guidance page and a clean cache."""
+"""Fixtures for page feedback: a published guidance page, an analyst and a clean cache."""
 
 import pytest
 from django.core.cache import cache
 
 from feedback.models import VisitReason
+from tests.support.users import member_of
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +29,7 @@ def parent_reason(db):
     return VisitReason.objects.get(slug="parent-carer")
 
 
-def answer(about, **fields):
-    """Form data for an answer about the page `about`; override any field."""
-    data = {"page": str(about.pk), "useful": "yes", "reason": "", "comment": "", "giraffe": ""}
-    data.update(fields)
-    return data
+@pytest.fixture
+def analyst(db):
+    """A member of "Feedback analysts" only, who may read and download feedback."""
+    return member_of("Feedback analysts", "ana")

@@ -5,11 +5,9 @@ the filters select; each leaves one audit-log entry.
 """
 
 import csv
-import datetime
 import io
 import subprocess
 import sys
-import zoneinfo
 from pathlib import Path
 
 import openpyxl
@@ -22,22 +20,11 @@ from feedback import exports
 from feedback.exports import EXPORT_COLUMNS
 from feedback.models import VisitReason
 from feedback.reports.audit import EXPORT_ACTION
-from tests.feedback.test_export import respond
-from tests.feedback.test_report_permissions import member_of
+from tests.feedback.factories import at, respond
 
-LONDON = zoneinfo.ZoneInfo("Europe/London")
 REPORT = "/admin/reports/feedback/"
 HYPERLINK = '=HYPERLINK("https://evil.example","Click")'
 PROJECT = Path(__file__).resolve().parents[2]
-
-
-def at(day, hour=12, minute=0, month=7):
-    return datetime.datetime(2026, month, day, hour, minute, tzinfo=LONDON)
-
-
-@pytest.fixture
-def analyst(db):
-    return member_of("Feedback analysts", "ana")
 
 
 @pytest.fixture
@@ -47,12 +34,16 @@ def responses(site_tree):
     professional = VisitReason.objects.get(slug="professional")
     sexting, grooming = site_tree.guidance, site_tree.other_guidance
     return {
-        "early": respond(sexting, at=at(1, 0, 30), useful=False, comment=HYPERLINK),
-        "welsh": respond(sexting, at=at(3), reason=parent, comment="Diolch yn fawr — ŵ ŷ 👍"),
-        "plus": respond(grooming, at=at(10), useful=False, reason=professional, comment="+44 20"),
-        "lines": respond(grooming, at=at(20), comment='Two lines,\n"quoted"'),
-        "late": respond(sexting, at=at(31, 23, 59), useful=False, comment="@SUM(A1)"),
-        "august": respond(sexting, at=at(1, 0, 1, month=8), comment="next month"),
+        "early": respond(sexting, at=at(7, 1, hour=0, minute=30), useful=False, comment=HYPERLINK),
+        "welsh": respond(sexting, at=at(7, 3), reason=parent, comment="Diolch yn fawr — ŵ ŷ 👍"),
+        "plus": respond(
+            grooming, at=at(7, 10), useful=False, reason=professional, comment="+44 20"
+        ),
+        "lines": respond(grooming, at=at(7, 20), comment='Two lines,\n"quoted"'),
+        "late": respond(
+            sexting, at=at(7, 31, hour=23, minute=59), useful=False, comment="@SUM(A1)"
+        ),
+        "august": respond(sexting, at=at(8, 1, hour=0, minute=1), comment="next month"),
     }
 
 

@@ -3,31 +3,14 @@
 import csv
 import datetime
 import io
-import zoneinfo
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from feedback.exports import EXPORT_COLUMNS
-from feedback.models import FeedbackResponse, VisitReason
+from feedback.models import VisitReason
+from tests.feedback.factories import at, respond
 from tests.guidance.factories import GuidancePageFactory
-
-LONDON = zoneinfo.ZoneInfo("Europe/London")
-
-
-def respond(page, *, at, useful=True, comment="", reason=None):
-    response = FeedbackResponse.objects.create(
-        page=page,
-        page_revision=page.live_revision,
-        page_title=page.title,
-        page_path=page.url,
-        useful=useful,
-        reason=reason,
-        comment=comment,
-    )
-    # submitted_at is set on save; move it to the moment the test needs.
-    FeedbackResponse.objects.filter(pk=response.pk).update(submitted_at=at)
-    return response
 
 
 def export(*args):
@@ -39,7 +22,7 @@ def export(*args):
 @pytest.fixture
 def responses(site_tree):
     reason = VisitReason.objects.get(slug="professional")
-    summer = datetime.datetime(2026, 7, 1, 9, 30, tzinfo=LONDON)
+    summer = at(7, 1, hour=9, minute=30)
     return [
         respond(site_tree.guidance, at=summer, useful=False, comment='=HYPERLINK("x")'),
         respond(
@@ -48,7 +31,7 @@ def responses(site_tree):
             reason=reason,
             comment="Clear and kind",
         ),
-        respond(site_tree.guidance, at=datetime.datetime(2026, 12, 1, 12, 0, tzinfo=LONDON)),
+        respond(site_tree.guidance, at=at(12, 1)),
     ]
 
 
@@ -77,7 +60,7 @@ def test_export_has_the_documented_columns_and_one_row_per_response(responses, s
 
 @pytest.mark.parametrize("dangerous", ["=1+1", "+44 20", "-2", "@SUM(A1)", "\tcmd", "\rcmd"])
 def test_cells_a_spreadsheet_would_run_are_neutralised(site_tree, dangerous):
-    respond(site_tree.guidance, at=datetime.datetime(2026, 7, 1, tzinfo=LONDON), comment=dangerous)
+    respond(site_tree.guidance, at=at(7, 1, hour=0), comment=dangerous)
 
     assert export()[1][-1] == "'" + dangerous
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from feedback.models import FeedbackResponse
-from tests.feedback.test_export import respond
+from tests.feedback.factories import respond
 
 
 def purge(*args):

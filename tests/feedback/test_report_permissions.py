@@ -4,17 +4,14 @@ Users are put in the real groups the migrations create: Wagtail's
 "Editors" and "Moderators", and our "Feedback analysts".
 """
 
-import datetime
-import zoneinfo
-
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from feedback.reports.audit import EXPORT_ACTION
-from tests.feedback.test_export import respond
+from tests.feedback.factories import at, respond
+from tests.support.users import member_of
 
-LONDON = zoneinfo.ZoneInfo("Europe/London")
 REPORT = "/admin/reports/feedback/"
 SUMMARY = "/admin/reports/feedback-summary/"
 SECRET = "He said he would hurt me"
@@ -29,25 +26,9 @@ PROTECTED_URLS = [
 ]
 
 
-def member_of(group_name, username=None):
-    """A staff user whose only rights come from the named group."""
-    user = User.objects.create_user(
-        username=username or group_name.lower().replace(" ", "-"),
-        email=f"{group_name.lower().replace(' ', '.')}@example.org",
-        password="not-used-in-tests",
-    )
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
 @pytest.fixture
 def secret_response(site_tree):
-    return respond(
-        site_tree.guidance,
-        at=datetime.datetime(2026, 7, 1, 9, 30, tzinfo=LONDON),
-        useful=False,
-        comment=SECRET,
-    )
+    return respond(site_tree.guidance, at=at(7, 1, hour=9, minute=30), useful=False, comment=SECRET)
 
 
 def test_the_analysts_group_can_read_and_export_feedback_and_nothing_else(db):

@@ -5,10 +5,8 @@ counts are worked out by hand in `july` below.
 """
 
 import datetime
-import zoneinfo
 
 import pytest
-from bs4 import BeautifulSoup
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -17,38 +15,20 @@ from wagtail.admin.panels import ObjectList
 from feedback.models import FeedbackResponse, VisitReason
 from feedback.reports.panels import PageFeedbackPanel
 from guidance.models import GuidancePage
-from tests.feedback.test_export import respond
-from tests.feedback.test_report_permissions import member_of
+from tests.feedback.factories import FeedbackResponseFactory, at, respond
+from tests.support.html import parse, parse_ok, text_of
+from tests.support.users import member_of
 
-LONDON = zoneinfo.ZoneInfo("Europe/London")
 REPORT = "/admin/reports/feedback/"
 SUMMARY = "/admin/reports/feedback-summary/"
 JULY = "date_from=2026-07-01&date_to=2026-07-31"
 SECRET = "Please help, he is hurting me"
 
 
-def at(month, day, hour=12, minute=0):
-    return datetime.datetime(2026, month, day, hour, minute, tzinfo=LONDON)
-
-
-def soup(response):
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def text(element):
-    return " ".join(element.get_text(" ").split())
-
-
 def page_rows(page):
     """The cells of the report's main table (not the chart's), as text."""
     table = next(t for t in page.select("table.listing") if not t.find_parent("figure"))
-    return [[text(cell) for cell in row.find_all("td")] for row in table.select("tbody tr")]
-
-
-@pytest.fixture
-def analyst(db):
-    return member_of("Feedback analysts", "ana")
+    return [[text_of(cell) for cell in row.find_all("td")] for row in table.select("tbody tr")]
 
 
 @pytest.fixture
@@ -71,25 +51,30 @@ def july(site_tree):
     parent = VisitReason.objects.get(slug="parent-carer")
     professional = VisitReason.objects.get(slug="professional")
     sexting, grooming = site_tree.guidance, site_tree.other_guidance
-    respond(sexting, at=at(7, 1, 0, 30), reason=parent)  # 30 Jun 23:30 UTC
+    respond(sexting, at=at(7, 1, hour=0, minute=30), reason=parent)  # 30 Jun 23:30 UTC
     respond(sexting, at=at(7, 2), useful=False, reason=parent)
-    respond(sexting, at=at(7, 6, 0, 30), useful=False, reason=professional)  # Sunday in UTC
+    # Still Sunday 5 July in UTC:
+    respond(sexting, at=at(7, 6, hour=0, minute=30), useful=False, reason=professional)
     respond(grooming, at=at(7, 8), reason=professional)
     respond(sexting, at=at(7, 21), useful=False, comment=SECRET)
     respond(grooming, at=at(7, 22))
     respond(grooming, at=at(7, 23), useful=False)
-    FeedbackResponse.objects.filter(pk=respond(grooming, at=at(7, 29), useful=False).pk).update(
-        page=None, page_title="Old advice", page_path="/old-advice/"
+    FeedbackResponseFactory(  # about a page deleted since
+        page=None,
+        page_title="Old advice",
+        page_path="/old-advice/",
+        submitted_at=at(7, 29),
+        useful=False,
     )
-    respond(sexting, at=at(6, 30, 23, 59), useful=False)  # June in London
-    respond(sexting, at=at(8, 1, 0, 30))  # August in London, still July in UTC
+    respond(sexting, at=at(6, 30, hour=23, minute=59), useful=False)  # June in London
+    respond(sexting, at=at(8, 1, hour=0, minute=30))  # August in London, still July in UTC
     return site_tree
 
 
 def test_analyst_sees_each_response_newest_first_with_page_links(client, analyst, july):
     client.force_login(analyst)
 
-    page = soup(client.get(f"{REPORT}?{JULY}"))
+    page = parse_ok(client.get(f"{REPORT}?{JULY}"))
 
     rows = page_rows(page)
     assert len(rows) == 8
@@ -120,21 +105,21 @@ def test_analysts_get_no_edit_links_but_moderators_do(client, analyst, july):
 def test_filters_and_comment_search_narrow_the_list(client, analyst, july):
     client.force_login(analyst)
 
-    not_useful = page_rows(soup(client.get(f"{REPORT}?{JULY}&useful=false")))
+    not_useful = page_rows(parse_ok(client.get(f"{REPORT}?{JULY}&useful=false")))
     assert len(not_useful) == 5
 
     grooming_only = page_rows(
-        soup(client.get(f"{REPORT}?{JULY}&page={july.other_guidance.pk}&scope=only"))
+        parse_ok(client.get(f"{REPORT}?{JULY}&page={july.other_guidance.pk}&scope=only"))
     )
     assert {row[1] for row in grooming_only} == {"Grooming /online-safety/grooming/"}
     assert len(grooming_only) == 3
 
     parents = page_rows(
-        soup(client.get(f"{REPORT}?reason={VisitReason.objects.get(slug='parent-carer').pk}"))
+        parse_ok(client.get(f"{REPORT}?reason={VisitReason.objects.get(slug='parent-carer').pk}"))
     )
     assert [row[3] for row in parents] == ["I'm a parent or carer"] * 2
 
-    searched = soup(client.get(f"{REPORT}?q=hurting"))
+    searched = parse_ok(client.get(f"{REPORT}?q=hurting"))
     assert [row[4] for row in page_rows(searched)] == [SECRET]
     assert "There is 1 match" in searched.get_text()
 
@@ -142,7 +127,7 @@ def test_filters_and_comment_search_narrow_the_list(client, analyst, july):
 def test_an_impossible_date_shows_an_error_and_no_rows(client, analyst, july):
     client.force_login(analyst)
 
-    page = soup(client.get(f"{REPORT}?date_from=2026-02-30"))
+    page = parse_ok(client.get(f"{REPORT}?date_from=2026-02-30"))
 
     assert "Correct these filters" in page.get_text()
     assert not page.select("table.listing tbody tr")
@@ -151,22 +136,19 @@ def test_an_impossible_date_shows_an_error_and_no_rows(client, analyst, july):
 def test_a_range_that_ends_before_it_starts_is_refused(client, analyst, july):
     client.force_login(analyst)
 
-    page = soup(client.get(f"{REPORT}?date_from=2026-07-31&date_to=2026-07-01"))
+    page = parse_ok(client.get(f"{REPORT}?date_from=2026-07-31&date_to=2026-07-01"))
 
     assert "The start date must not be after the end date." in page.get_text()
 
 
 def test_the_list_is_paginated_fifty_to_a_page(client, analyst, site_tree):
     FeedbackResponse.objects.bulk_create(
-        FeedbackResponse(
-            page=site_tree.guidance, page_title="Sexting", page_path="/s/", useful=True
-        )
-        for _ in range(51)
+        FeedbackResponseFactory.build_batch(51, page=site_tree.guidance)
     )
     client.force_login(analyst)
 
-    first = soup(client.get(REPORT))
-    second = soup(client.get(f"{REPORT}?p=2"))
+    first = parse_ok(client.get(REPORT))
+    second = parse_ok(client.get(f"{REPORT}?p=2"))
 
     assert len(page_rows(first)) == 50
     assert len(page_rows(second)) == 1
@@ -176,9 +158,9 @@ def test_the_list_is_paginated_fifty_to_a_page(client, analyst, site_tree):
 def test_summary_counts_match_the_hand_worked_figures(client, analyst, july):
     client.force_login(analyst)
 
-    page = soup(client.get(f"{SUMMARY}?{JULY}"))
+    page = parse_ok(client.get(f"{SUMMARY}?{JULY}"))
 
-    totals = {text(div.dt): text(div.dd) for div in page.select("dl.feedback-totals div")}
+    totals = {text_of(div.dt): text_of(div.dd) for div in page.select("dl.feedback-totals div")}
     assert totals == {"Responses": "8", "Found the page useful": "38%", "Not useful": "5"}
     assert page_rows(page) == [
         ["Old advice /old-advice/ Page deleted", "1", "0%", "1", ""],
@@ -203,7 +185,7 @@ def test_summary_counts_match_the_hand_worked_figures(client, analyst, july):
 def test_summary_sorts_and_links_each_count_to_its_responses(client, analyst, july):
     client.force_login(analyst)
 
-    by_responses = soup(client.get(f"{SUMMARY}?{JULY}&ordering=-responses"))
+    by_responses = parse_ok(client.get(f"{SUMMARY}?{JULY}&ordering=-responses"))
     assert [row[0].split(" ")[0] for row in page_rows(by_responses)] == [
         "Sexting",
         "Grooming",
@@ -211,9 +193,11 @@ def test_summary_sorts_and_links_each_count_to_its_responses(client, analyst, ju
     ]
 
     link = next(
-        a for a in soup(client.get(f"{SUMMARY}?{JULY}")).find_all("a") if text(a).startswith("4 ")
+        a
+        for a in parse_ok(client.get(f"{SUMMARY}?{JULY}")).find_all("a")
+        if text_of(a).startswith("4 ")
     )
-    listed = page_rows(soup(client.get(link["href"])))
+    listed = page_rows(parse_ok(client.get(link["href"])))
     assert len(listed) == 4
     assert {row[1] for row in listed} == {"Sexting /online-safety/sexting/"}
 
@@ -221,7 +205,7 @@ def test_summary_sorts_and_links_each_count_to_its_responses(client, analyst, ju
 def test_summary_can_leave_out_pages_with_few_responses(client, analyst, july):
     client.force_login(analyst)
 
-    page = soup(client.get(f"{SUMMARY}?{JULY}&min_responses=3"))
+    page = parse_ok(client.get(f"{SUMMARY}?{JULY}&min_responses=3"))
 
     assert [row[2] for row in page_rows(page)] == ["25%", "67%"]
 
@@ -229,7 +213,7 @@ def test_summary_can_leave_out_pages_with_few_responses(client, analyst, july):
 def test_summary_chart_is_svg_with_a_table_of_the_same_figures(client, analyst, july):
     client.force_login(analyst)
 
-    page = soup(client.get(f"{SUMMARY}?{JULY}"))
+    page = parse_ok(client.get(f"{SUMMARY}?{JULY}"))
 
     svg = page.select_one("figure.feedback-chart svg[role=img]")
     assert svg.title.get_text().startswith("Responses per week and % useful")
@@ -238,9 +222,9 @@ def test_summary_chart_is_svg_with_a_table_of_the_same_figures(client, analyst, 
     assert len(svg.select("circle.point")) == 4
     assert not page.select("script[src^=http]")
     week_table = page.select_one("figure.feedback-chart table")
-    assert text(week_table.caption) == "Responses per week"
+    assert text_of(week_table.caption) == "Responses per week"
     assert [
-        [text(cell) for cell in row.find_all(["th", "td"])]
+        [text_of(cell) for cell in row.find_all(["th", "td"])]
         for row in week_table.tbody.find_all("tr")
     ] == [
         ["29 Jun 2026", "2", "1", "50%"],
@@ -257,7 +241,7 @@ def test_summary_defaults_to_the_last_90_days(client, analyst, site_tree):
     respond(site_tree.guidance, at=now - datetime.timedelta(days=100))
     client.force_login(analyst)
 
-    page = soup(client.get(SUMMARY))
+    page = parse_ok(client.get(SUMMARY))
 
     assert "(the last 90 days" in page.get_text()
     assert page_rows(page)[0][1:4] == ["1 responses about Sexting", "0%", "1"]
@@ -267,13 +251,7 @@ def test_summary_counts_in_the_database_in_a_few_queries(
     client, analyst, july, django_assert_max_num_queries
 ):
     FeedbackResponse.objects.bulk_create(
-        FeedbackResponse(
-            page=july.guidance,
-            page_title="Sexting",
-            page_path="/online-safety/sexting/",
-            useful=bool(i % 2),
-        )
-        for i in range(200)
+        FeedbackResponseFactory.build(page=july.guidance, useful=bool(i % 2)) for i in range(200)
     )
     client.force_login(analyst)
 
@@ -291,12 +269,12 @@ def test_editors_dashboard_shows_counts_and_least_useful_pages_never_comments(cl
     respond(site_tree.other_guidance, at=now - datetime.timedelta(days=40), useful=False)
     client.force_login(member_of("Editors"))
 
-    page = soup(client.get("/admin/"))
+    page = parse_ok(client.get("/admin/"))
 
     panel = page.find(id="page-feedback-section")
     assert panel is not None
-    assert "4 responses: 50% found the page useful, 2 did not." in text(panel)
-    rows = [[text(td) for td in tr.find_all("td")] for tr in panel.select("tbody tr")]
+    assert "4 responses: 50% found the page useful, 2 did not." in text_of(panel)
+    rows = [[text_of(td) for td in tr.find_all("td")] for tr in panel.select("tbody tr")]
     assert rows == [["Sexting", "33%", "2", "3"], ["Grooming", "100%", "0", "1"]]
     assert panel.find("a", string="Sexting")["href"] == reverse(
         "wagtailadmin_pages:edit", args=[site_tree.guidance.pk]
@@ -311,7 +289,7 @@ def render_page_panel(page, user):
     request.user = user
     form = handler.get_form_class()(instance=page, for_user=user)
     bound = handler.get_bound_panel(instance=page, request=request, form=form)
-    return BeautifulSoup(bound.render_html(), "html.parser")
+    return parse(bound.render_html())
 
 
 def test_page_editor_panel_shows_the_last_90_days_without_comments(site_tree):
@@ -325,8 +303,8 @@ def test_page_editor_panel_shows_the_last_90_days_without_comments(site_tree):
     as_editor = render_page_panel(site_tree.guidance, member_of("Editors"))
     as_analyst = render_page_panel(site_tree.guidance, member_of("Feedback analysts"))
 
-    assert "2 responses, 50% found the page useful, 1 did not." in text(as_editor)
-    assert "I'm a parent or carer: 2" in text(as_editor)
+    assert "2 responses, 50% found the page useful, 1 did not." in text_of(as_editor)
+    assert "I'm a parent or carer: 2" in text_of(as_editor)
     assert SECRET not in str(as_editor)
     assert as_editor.find("a", string="See this page's responses") is None
     link = as_analyst.find("a", string="See this page's responses")
@@ -336,7 +314,7 @@ def test_page_editor_panel_shows_the_last_90_days_without_comments(site_tree):
 def test_page_editor_panel_on_a_new_page(site_tree):
     panel = render_page_panel(GuidancePage(title="Draft"), member_of("Editors"))
 
-    assert "Figures appear here once the page is live" in text(panel)
+    assert "Figures appear here once the page is live" in text_of(panel)
 
 
 def test_the_guidance_page_editor_shows_the_feedback_panel(client, site_tree):
@@ -345,7 +323,5 @@ def test_the_guidance_page_editor_shows_the_feedback_panel(client, site_tree):
 
     page = client.get(reverse("wagtailadmin_pages:edit", args=[site_tree.guidance.pk]))
 
-    assert "1 response, 0% found the page useful, 1 did not." in " ".join(
-        BeautifulSoup(page.content, "html.parser").get_text().split()
-    )
+    assert "1 response, 0% found the page useful, 1 did not." in text_of(page.content)
     assert SECRET not in page.content.decode()

@@ -1,25 +1,27 @@
 """Visitors answer "Was this page useful?" with and without JavaScript."""
 
 import pytest
-from bs4 import BeautifulSoup
 from django.db import OperationalError, connection
 from django.test import override_settings
 
 from feedback.models import DisclosurePhrase, FeedbackResponse
-from tests.feedback.conftest import answer
+from tests.support.html import parse
 
 FEEDBACK_URL = "/feedback/"
 JSON = {"HTTP_ACCEPT": "application/json"}
 
 
-def html(response):
-    return BeautifulSoup(response.content, "html.parser")
+def answer(about, **fields):
+    """Form data for an answer about the page `about`; override any field."""
+    data = {"page": str(about.pk), "useful": "yes", "reason": "", "comment": "", "giraffe": ""}
+    data.update(fields)
+    return data
 
 
 def test_guidance_page_shows_the_feedback_form(client, guidance_page):
     response = client.get(guidance_page.url)
 
-    soup = html(response)
+    soup = parse(response)
     form = soup.select_one("form[data-feedback-form]")
     assert form["action"] == FEEDBACK_URL
     legends = [legend.get_text(" ", strip=True) for legend in form.select("legend")]
@@ -39,7 +41,7 @@ def test_editor_can_switch_the_form_off(client, guidance_page):
     guidance_page.show_feedback_form = False
     guidance_page.save_revision().publish()
 
-    soup = html(client.get(guidance_page.url))
+    soup = parse(client.get(guidance_page.url))
 
     assert soup.select_one("form[data-feedback-form]") is None
 
@@ -61,7 +63,7 @@ def test_answer_without_javascript_is_stored_once_and_thanked(client, guidance_p
     assert stored.comment == "More on apps, please."
 
     thanks = client.get(response["Location"])
-    soup = html(thanks)
+    soup = parse(thanks)
     assert thanks.status_code == 200
     assert soup.h1.get_text(strip=True) == "Thank you for your feedback"
     back = soup.find("a", string=lambda s: s and "Sexting" in s)
@@ -86,7 +88,7 @@ def test_missing_answer_redisplays_the_form_with_answers_kept(client, guidance_p
     )
 
     assert response.status_code == 400
-    soup = html(response)
+    soup = parse(response)
     summary = soup.select_one(".error-summary")
     link = summary.select_one("a")
     assert link.get_text() == "Select yes if this page was useful, or no if it was not"
@@ -242,8 +244,8 @@ def test_eleventh_post_in_a_minute_is_rate_limited(client, guidance_page):
 
     assert statuses == [201] * 10 + [429]
     assert plain.status_code == 429
-    assert "Please wait a minute" in html(plain).h1.get_text()
-    assert html(plain).select_one('a[href="tel:999"]')
+    assert "Please wait a minute" in parse(plain).h1.get_text()
+    assert parse(plain).select_one('a[href="tel:999"]')
     assert other_client.status_code == 201
     assert FeedbackResponse.objects.count() == 11
 
@@ -284,7 +286,7 @@ def test_disclosure_leads_with_help_contacts(client, guidance_page):
         FEEDBACK_URL, answer(guidance_page, useful="no", comment="My uncle is HURTING me")
     )
 
-    soup = html(client.get(response["Location"]))
+    soup = parse(client.get(response["Location"]))
     assert soup.h1.get_text(strip=True) == "Get help now"
     first_block = soup.select_one("[data-thanks]")
     assert "You do not have to deal with this alone" in first_block.get_text()
@@ -313,7 +315,7 @@ def test_database_outage_gets_a_friendly_503_with_help(client, guidance_page):
         response = client.post(FEEDBACK_URL, answer(guidance_page))
 
     assert response.status_code == 503
-    soup = html(response)
+    soup = parse(response)
     assert "could not be saved" in soup.h1.get_text()
     assert soup.select_one('a[href="tel:999"]')
     assert soup.select_one('a[href="tel:08088005000"]')
@@ -328,7 +330,7 @@ def test_database_outage_with_javascript_still_shows_the_help_contacts(client, g
         response = client.post(FEEDBACK_URL, answer(guidance_page), **JSON)
 
     assert response.status_code == 503
-    shown = BeautifulSoup(response.json()["html"], "html.parser")
+    shown = parse(response.json()["html"])
     assert "could not save your feedback" in shown.get_text()
     assert shown.select_one('a[href="tel:999"]')
     assert shown.select_one('a[href="tel:08001111"]')

@@ -7,7 +7,6 @@ The form data is what the page editor posts, built with Wagtail's
 import datetime
 import json
 
-from bs4 import BeautifulSoup
 from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
@@ -16,6 +15,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from guidance.blocks import PARAGRAPH_FEATURES, SHORT_TEXT_FEATURES, GuidanceStreamBlock
 from guidance.models import GuidancePage, HomePage, TopicPage
 from tests.conftest import build_site_tree
+from tests.support.html import parse, text_of
 
 DUPLICATE_HEADING_ERROR = "Another section on this page has the same heading."
 
@@ -102,10 +102,6 @@ def guidance_form_data(title, body, related_pages=(), **fields):
     if not data["slug"]:
         data["slug"] = title.lower().replace(" ", "-")
     return nested_form_data(data)
-
-
-def text_of(html):
-    return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
 
 
 class GuidancePageAdminTests(WagtailPageTestCase):
@@ -243,7 +239,7 @@ class GuidancePageAdminTests(WagtailPageTestCase):
         page_text = text_of(response.content)
         for block_type, text in EVERY_BLOCK_TEXT.items():
             self.assertIn(text, page_text, f"{block_type} block not shown")
-        soup = BeautifulSoup(response.content, "html.parser")
+        soup = parse(response)
         self.assertIsNotNone(soup.find("h2", id="what-the-law-says"))
         self.assertIsNotNone(soup.find("a", href="tel:08088005000"))
         self.assertIsNotNone(soup.find("ol"), "numbered points render as an ordered list")

@@ -3,7 +3,6 @@
 from io import StringIO
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 from wagtail.models import Page, ReferenceIndex, Revision, Site
 
@@ -15,6 +14,7 @@ from guidance.models import (
     SignpostingContact,
     TopicPage,
 )
+from tests.support.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +212,7 @@ def test_sexting_page_renders_its_sections_and_helpline(client):
 
     assert response.status_code == 200
     html = response.content.decode()
-    headings = [h2.get_text(" ", strip=True) for h2 in BeautifulSoup(html, "html.parser")("h2")]
+    headings = [h2.get_text(" ", strip=True) for h2 in parse(html)("h2")]
     for heading in SEXTING_SECTION_HEADINGS:
         assert heading in headings
     assert 'href="tel:08088005000"' in html

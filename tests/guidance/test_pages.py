@@ -7,21 +7,13 @@ meet it.
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import path
 
 import portal.urls
 from guidance.blocks import SectionHeadingValue
 from guidance.models import SafetySettings
 from tests.guidance.factories import GuidancePageFactory, paragraph, section
-
-
-def parse(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def text_of(element):
-    return " ".join(element.get_text(" ").split())
+from tests.support.html import parse, text_of
 
 
 def position(soup, element):

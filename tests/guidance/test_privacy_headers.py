@@ -7,7 +7,8 @@ announced to another site by anything the page loads.
 from urllib.parse import urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
+
+from tests.support.html import parse
 
 # The whole public policy, directive by directive: nothing from another
 # origin, no inline script, no framing, no plugins.
@@ -97,7 +98,7 @@ def test_anonymous_pages_set_no_cookie(client, public_paths):
 
 def test_anonymous_pages_load_nothing_from_another_origin(client, public_paths):
     for path in public_paths:
-        soup = BeautifulSoup(client.get(path).content, "html.parser")
+        soup = parse(client.get(path))
 
         resources = list(loaded_resources(soup))
         assert any(what == "link rel=stylesheet" for what, _ in resources), (
@@ -111,7 +112,7 @@ def test_anonymous_pages_load_nothing_from_another_origin(client, public_paths):
 
 def test_guidance_page_links_out_to_helpline_websites(client, site_tree):
     # The only other origins on a page are links the visitor can choose to follow.
-    soup = BeautifulSoup(client.get(site_tree.guidance.url).content, "html.parser")
+    soup = parse(client.get(site_tree.guidance.url))
 
     assert soup.find("a", href="https://www.nspcc.org.uk/") is not None
 
@@ -209,7 +210,7 @@ def test_home_page_describes_itself_from_its_introduction(client, site_tree):
     site_tree.home.intro = "<p>Advice &amp; help for <b>children</b>.</p>"
     site_tree.home.save_revision().publish()
 
-    soup = BeautifulSoup(client.get("/").content, "html.parser")
+    soup = parse(client.get("/"))
 
     assert soup.find("meta", attrs={"name": "description"})["content"] == (
         "Advice & help for children."

@@ -3,23 +3,21 @@
 import datetime
 
 import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.feedback.test_report_permissions import member_of
 from tests.guidance.factories import GuidancePageFactory
+from tests.support.html import parse, parse_ok, text_of
+from tests.support.users import member_of
 
 REPORT_URL = "/admin/reports/review-due/"
 
 
 def rows(response):
     """(page, next review) for each row of the report, top to bottom."""
-    assert response.status_code == 200
-    soup = BeautifulSoup(response.content, "html.parser")
     return [
-        tuple(" ".join(cell.get_text(" ").split()) for cell in row.find_all("td")[:2])
-        for row in soup.select("table tbody tr")
+        tuple(text_of(cell) for cell in row.find_all("td")[:2])
+        for row in parse_ok(response).select("table tbody tr")
     ]
 
 
@@ -70,7 +68,7 @@ def test_filter_shows_only_what_is_due_soon(client, site_tree, review_dates):
 def test_rows_link_to_the_page_editor(client, site_tree, review_dates):
     client.force_login(member_of("Editors"))
 
-    soup = BeautifulSoup(client.get(REPORT_URL, {"due": "overdue"}).content, "html.parser")
+    soup = parse(client.get(REPORT_URL, {"due": "overdue"}))
 
     link = soup.select_one("table tbody tr a")
     assert link["href"] == reverse("wagtailadmin_pages:edit", args=[site_tree.guidance.pk])
@@ -98,9 +96,9 @@ def test_people_who_cannot_edit_pages_are_refused(client, site_tree):
 def test_the_dashboard_counts_what_needs_review(client, site_tree, review_dates):
     client.force_login(member_of("Editors"))
 
-    soup = BeautifulSoup(client.get("/admin/").content, "html.parser")
+    soup = parse(client.get("/admin/"))
 
-    panel = " ".join(soup.find(id="guidance-review-due-section").get_text(" ").split())
+    panel = text_of(soup.find(id="guidance-review-due-section"))
     assert "1 page overdue for review" in panel
     assert "1 page due within 30 days" in panel
     assert "1 page without a review date" in panel

@@ -6,23 +6,14 @@ snippet admin views an editor uses.
 """
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from guidance.models import SignpostingContact
 from tests.guidance.factories import GuidancePageFactory, SignpostingContactFactory
+from tests.support.html import parse, parse_ok, text_of
 
 NEW_NUMBER = "0808 800 5001"
-
-
-def parse(response):
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def text_of(soup):
-    return " ".join(soup.get_text(" ").split())
 
 
 def admin_url(name, contact=None):
@@ -54,7 +45,8 @@ def both_pages(client, site_tree):
 
     def get():
         return [
-            parse(client.get(page.url)) for page in (site_tree.guidance, site_tree.other_guidance)
+            parse_ok(client.get(page.url))
+            for page in (site_tree.guidance, site_tree.other_guidance)
         ]
 
     return get
@@ -168,7 +160,7 @@ def test_a_never_published_contact_is_not_shown(client, site_tree):
     draft = SignpostingContactFactory(name="Draft helpline", phone="0800 000 111", live=False)
     page = GuidancePageFactory(parent=site_tree.topic, title="Bullying", contacts=[draft])
 
-    soup = parse(client.get(page.url))
+    soup = parse_ok(client.get(page.url))
 
     assert "Draft helpline" not in text_of(soup)
     assert soup.find("a", href="tel:0800000111") is None
@@ -178,7 +170,7 @@ def test_contact_listing_in_the_admin(admin_client, site_tree):
     response = admin_client.get(admin_url("list"))
 
     assert response.status_code == 200
-    page_text = text_of(BeautifulSoup(response.content, "html.parser"))
+    page_text = text_of(parse(response))
     assert "NSPCC helpline" in page_text
     assert "Stop It Now" in page_text
 
@@ -216,7 +208,7 @@ def test_emergency_services_are_shown_first_whatever_the_editors_order(client, s
 
     names = [
         h.get_text(" ", strip=True)
-        for h in parse(client.get(page.url)).select(".contact-card__name")
+        for h in parse_ok(client.get(page.url)).select(".contact-card__name")
     ]
 
     assert names == ["Emergency : Police emergency", "NSPCC helpline"]
