@@ -109,13 +109,21 @@ def _thanks_context(page, needs_support):
     return {"feedback_page": page, "needs_support": needs_support}
 
 
-def _error_response(request, status, message, template, retry_after=None):
+# The heading of each full refusal page, and how it leads to the help contacts.
+NOT_SENT = ("Your feedback was not sent", "If you need help now:")
+PLEASE_WAIT = ("Please wait a minute", "If you need help now, you do not have to wait:")
+NOT_SAVED = ("Sorry, your feedback could not be saved", "If you need help now:")
+
+
+def _error_response(request, status, message, page_text, retry_after=None):
     if _wants_json(request):
         # The enhanced form shows the help contacts too, as the full pages do.
         html = render_to_string("feedback/problem_message.html", {"message": message})
         response = JsonResponse({"message": message, "html": html}, status=status)
     else:
-        response = render(request, template, {"message": message}, status=status)
+        heading, help_intro = page_text
+        context = {"heading": heading, "message": message, "help_intro": help_intro}
+        response = render(request, "feedback/refusal.html", context, status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
@@ -157,11 +165,11 @@ def submit_feedback(request):
             request,
             413,
             "Your feedback is too long to send. Comments can be up to 1,200 characters.",
-            "feedback/error.html",
+            NOT_SENT,
         )
     if _is_cross_site(request):
         return _error_response(
-            request, 403, "Feedback can only be sent from this website.", "feedback/error.html"
+            request, 403, "Feedback can only be sent from this website.", NOT_SENT
         )
     client_key = _client_key(request)
     if _over_rate_limit(client_key):
@@ -169,7 +177,7 @@ def submit_feedback(request):
             request,
             429,
             "You have sent a lot of feedback in a short time. Please wait a minute and try again.",
-            "feedback/rate_limited.html",
+            PLEASE_WAIT,
             retry_after=RATE_LIMIT_WINDOW_SECONDS,
         )
     try:
@@ -180,7 +188,7 @@ def submit_feedback(request):
             request,
             503,
             "Sorry, we could not save your feedback just now. Please try again later.",
-            "feedback/unavailable.html",
+            NOT_SAVED,
             retry_after=UNAVAILABLE_RETRY_AFTER_SECONDS,
         )
 

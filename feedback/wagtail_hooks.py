@@ -7,10 +7,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import audit
 from .models import DisclosurePhrase, VisitReason
-from .reports import audit
+from .permissions import can_view_feedback
 from .reports.panels import FeedbackDashboardPanel
-from .reports.permissions import can_view_feedback
 from .reports.views import FeedbackReportView, FeedbackSummaryView
 
 

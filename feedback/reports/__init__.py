@@ -5,8 +5,10 @@
 - `figures`: the aggregate queries behind every figure
 - `chart`: the server-drawn SVG chart of responses per week
 - `panels`: the dashboard panel and the page editor panel
-- `audit`: the `feedback.export` audit-log action
-- `permissions`: who may read and download feedback
+- `links`: the editor and live links of a report row
+
+Who may read and download feedback is `feedback/permissions.py`; the export
+audit action is `feedback/audit.py`.
 
 Registered in `feedback/wagtail_hooks.py`.
 """

@@ -21,9 +21,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
 from ..models import FeedbackResponse
+from ..permissions import can_view_feedback
 from . import figures
 from .links import page_links
-from .permissions import can_view_feedback
 
 DASHBOARD_DAYS = 30
 EDITOR_DAYS = 90

@@ -32,13 +32,13 @@ from wagtail.models import Page
 from portal.reports import InvalidFiltersGiveNoRowsMixin
 
 from .. import exports
+from ..audit import log_export
 from ..models import FeedbackResponse
+from ..permissions import can_export_feedback, feedback_permission_policy
 from . import figures
-from .audit import log_export
 from .chart import weekly_chart
 from .filters import FeedbackResponseFilterSet, FeedbackSummaryFilterSet
 from .links import page_links
-from .permissions import can_export_feedback, feedback_permission_policy
 
 # Query parameters that are not filters: left out of audit records.
 NOT_FILTERS = {"export", "p", "ordering", "_w_filter_fragment"}

@@ -4,13 +4,24 @@
  * The server answers JSON with ready-made HTML: on success the thank-you
  * replaces the form and is announced; on errors the form comes back with
  * the GOV.UK error summary, which takes focus.
+ *
+ * Loaded with `defer` from base.html on every page; it does nothing where
+ * there is no feedback form, and runs once however often it is included.
  */
 (function () {
     "use strict";
 
+    var root = document.documentElement;
+    if (root.hasAttribute("data-feedback-ready")) {
+        return;
+    }
+    if (!document.querySelector("form[data-feedback-form]")) {
+        return;
+    }
     if (!window.fetch || !window.FormData || !window.URLSearchParams) {
         return;
     }
+    root.setAttribute("data-feedback-ready", "");
 
     function replaceSection(form, html) {
         var section = form.closest(".feedback");

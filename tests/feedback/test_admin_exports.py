@@ -17,9 +17,9 @@ from django.http import StreamingHttpResponse
 from wagtail.models import ModelLogEntry
 
 from feedback import exports
+from feedback.audit import EXPORT_ACTION
 from feedback.exports import EXPORT_COLUMNS
 from feedback.models import VisitReason
-from feedback.reports.audit import EXPORT_ACTION
 from tests.feedback.factories import at, respond
 
 REPORT = "/admin/reports/feedback/"

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from feedback.reports.audit import EXPORT_ACTION
+from feedback.audit import EXPORT_ACTION
 from tests.feedback.factories import at, respond
 from tests.support.users import member_of
 

@@ -11,10 +11,10 @@ import sys
 from django.core.management.base import CommandError
 from wagtail.models import Page
 
+from feedback.audit import log_export
 from feedback.exports import XLSX_MAX_ROWS, TooManyRowsError, write_csv, write_xlsx
 from feedback.management.base import FeedbackCommand
 from feedback.models import FeedbackResponse
-from feedback.reports.audit import log_export
 
 
 def _date(value):

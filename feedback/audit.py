@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail import log_actions
 from wagtail.log_actions import LogFormatter
 
-from ..models import FeedbackResponse
+from .models import FeedbackResponse
 
 EXPORT_ACTION = "feedback.export"
 EXPORT_LOG_TITLE = "Page feedback responses"
