@@ -8,11 +8,13 @@ page and site that Wagtail's migrations created, so they are made again
 here when missing.
 """
 
+import copy
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import get_supported_language_variant
 from wagtail.models import Locale, Page, Site
 from wagtail.test.utils import page_tests
@@ -133,11 +135,44 @@ def fresh_caches():
     quick_exit.forget_all()
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """Static files collected once, for app servers started without a database."""
+    from tests.support.servers import manage_ok, production_env
+
+    env = production_env(tmp_path_factory.mktemp("static"))
+    manage_ok("collectstatic", "--noinput", env=env)
+    return env["DJANGO_STATIC_ROOT"]
+
+
+@pytest.fixture(scope="module")
+def shared_site_tree(django_db_setup, django_db_blocker):
+    """The site tree built once for a whole module, as Django's `setUpTestData` does.
+
+    A module opts in with `pytestmark = pytest.mark.usefixtures("shared_site_tree")`
+    when every database test in it uses `site_tree`. The tree is built inside a
+    transaction that stays open for the module and is rolled back at its end;
+    each test runs in a savepoint inside it, so a test's changes never reach
+    the next. Not for transactional tests (browser, live server).
+    """
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        tree = build_site_tree()
+    yield tree
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
+
+
 @pytest.fixture
-def site_tree(db):
+def site_tree(request, db):
     """Home → "Online safety" topic → "Sexting" and "Grooming" guidance pages.
 
     Both guidance pages show the NSPCC helpline; "Sexting" also shows
-    Stop It Now.
+    Stop It Now. Built for the test, or once for the module when it uses
+    `shared_site_tree`; either way each test gets its own Python objects.
     """
+    if "shared_site_tree" in request.fixturenames:
+        return copy.deepcopy(request.getfixturevalue("shared_site_tree"))
     return build_site_tree()

@@ -161,17 +161,8 @@ def database_down(app):
     app.database.up()
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    """Collected static files, for app servers that have no database to start from."""
-    tmp_path = tmp_path_factory.mktemp("static")
-    env = production_env(tmp_path)
-    manage_ok("collectstatic", "--noinput", env=env)
-    return env["DJANGO_STATIC_ROOT"]
-
-
-def serve_broken(tmp_path, static_root, **env_overrides):
-    env = production_env(tmp_path, DJANGO_STATIC_ROOT=static_root, **env_overrides)
+def serve_broken(tmp_path, collected_static, **env_overrides):
+    env = production_env(tmp_path, DJANGO_STATIC_ROOT=collected_static, **env_overrides)
     return start_gunicorn(env, tmp_path / "gunicorn.log", workers=2, threads=8)
 
 
@@ -264,12 +255,12 @@ def test_service_comes_back_by_itself_when_the_database_returns(app):
 
 
 @pytest.fixture(scope="module")
-def hanging_database_app(tmp_path_factory, static_root):
+def hanging_database_app(tmp_path_factory, collected_static):
     tmp_path = tmp_path_factory.mktemp("hanging-database")
     with SilentListener() as silent:
         process, port = serve_broken(
             tmp_path,
-            static_root,
+            collected_static,
             DATABASE_URL=f"postgres://portal@127.0.0.1:{silent.port}/portal",
         )
         try:
@@ -374,11 +365,11 @@ def test_redis_down_quick_exit_leaves_for_the_neutral_url(redis_down_app):
     assert_quick_exit_leaves(port, NEUTRAL_URL)
 
 
-def test_database_and_redis_both_down_quick_exit_still_leaves(tmp_path, static_root):
+def test_database_and_redis_both_down_quick_exit_still_leaves(tmp_path, collected_static):
     with SilentListener() as silent_db, SilentListener() as silent_redis:
         process, port = serve_broken(
             tmp_path,
-            static_root,
+            collected_static,
             DATABASE_URL=f"postgres://portal@127.0.0.1:{silent_db.port}/portal",
             REDIS_URL=f"redis://127.0.0.1:{silent_redis.port}/0",
         )

@@ -9,7 +9,7 @@ them off the site to the neutral page, with the 503 page replaced in history.
 import pytest
 
 from tests.support.faults import SilentListener, closed_port
-from tests.support.servers import manage_ok, production_env, start_gunicorn, stop
+from tests.support.servers import production_env, start_gunicorn, stop
 
 pytestmark = pytest.mark.browser
 
@@ -17,22 +17,14 @@ BUILT_IN_NEUTRAL_URL = "https://www.bbc.co.uk/weather"
 GUIDANCE_PATH = "/online-safety/sexting/"
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("static")
-    env = production_env(tmp_path)
-    manage_ok("collectstatic", "--noinput", env=env)
-    return env["DJANGO_STATIC_ROOT"]
-
-
 @pytest.fixture(params=["database refused", "database hanging", "database and redis hanging"])
-def broken_site(request, tmp_path, static_root):
+def broken_site(request, tmp_path, collected_static):
     with SilentListener() as silent_db, SilentListener() as silent_redis:
         database_port = closed_port() if request.param == "database refused" else silent_db.port
         overrides = {"DATABASE_URL": f"postgres://portal@127.0.0.1:{database_port}/portal"}
         if "redis" in request.param:
             overrides["REDIS_URL"] = f"redis://127.0.0.1:{silent_redis.port}/0"
-        env = production_env(tmp_path, DJANGO_STATIC_ROOT=static_root, **overrides)
+        env = production_env(tmp_path, DJANGO_STATIC_ROOT=collected_static, **overrides)
         process, port = start_gunicorn(env, tmp_path / "gunicorn.log", threads=8)
         try:
             yield f"http://127.0.0.1:{port}"

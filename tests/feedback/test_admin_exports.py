@@ -22,6 +22,9 @@ from feedback.exports import EXPORT_COLUMNS
 from feedback.models import VisitReason
 from tests.feedback.factories import at, respond
 
+# Every database test here uses the same site tree: build it once (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_site_tree")
+
 REPORT = "/admin/reports/feedback/"
 HYPERLINK = '=HYPERLINK("https://evil.example","Click")'
 PROJECT = Path(__file__).resolve().parents[2]

@@ -12,6 +12,9 @@ from django.utils import timezone
 from feedback.models import FeedbackResponse
 from tests.feedback.factories import respond
 
+# Every database test here uses the same site tree: build it once (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_site_tree")
+
 
 def purge(*args):
     out = io.StringIO()

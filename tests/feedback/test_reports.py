@@ -19,6 +19,9 @@ from tests.feedback.factories import FeedbackResponseFactory, at, respond
 from tests.support.html import parse, parse_ok, text_of
 from tests.support.users import member_of
 
+# Every database test here uses the same site tree: build it once (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_site_tree")
+
 REPORT = "/admin/reports/feedback/"
 SUMMARY = "/admin/reports/feedback-summary/"
 JULY = "date_from=2026-07-01&date_to=2026-07-31"

@@ -15,6 +15,9 @@ from guidance.models import SafetySettings
 from tests.guidance.factories import GuidancePageFactory, paragraph, section
 from tests.support.html import parse, text_of
 
+# Every database test here uses the same site tree: build it once (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_site_tree")
+
 
 def position(soup, element):
     """Index of `element` in document order."""

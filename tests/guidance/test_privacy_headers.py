@@ -10,6 +10,9 @@ import pytest
 
 from tests.support.html import parse
 
+# Every database test here uses the same site tree: build it once (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_site_tree")
+
 # The whole public policy, directive by directive: nothing from another
 # origin, no inline script, no framing, no plugins.
 PUBLIC_POLICY = {

@@ -5,6 +5,9 @@ from django.core.exceptions import ValidationError
 
 from guidance.models import DEFAULT_NEUTRAL_EXIT_URL, SafetySettings
 
+# Every database test here uses the same site tree: build it once (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_site_tree")
+
 EXIT_URL = "/exit/"
 
 

@@ -10,6 +10,9 @@ from tests.guidance.factories import GuidancePageFactory
 from tests.support.html import parse, parse_ok, text_of
 from tests.support.users import member_of
 
+# Every database test here uses the same site tree: build it once (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("shared_site_tree")
+
 REPORT_URL = "/admin/reports/review-due/"
 
 
