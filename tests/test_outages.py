@@ -122,6 +122,7 @@ class App:
     port: int
     database: Database
     log_path: Path
+    env: dict
 
     def log(self):
         return self.log_path.read_text()
@@ -133,8 +134,11 @@ def app(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("outages")
     is_postgres = suite_database_url().startswith(("postgres://", "postgresql://"))
     database = postgres_database(tmp_path) if is_postgres else sqlite_database(tmp_path)
-    # A new database connection per request, so SQLite notices its file has gone.
-    env = production_env(tmp_path, DATABASE_URL=database.url, DATABASE_CONN_MAX_AGE="0")
+    # A new database connection per request, so SQLite notices its file has gone;
+    # no page cache, so every page here is rendered (cached pages: cached_app).
+    env = production_env(
+        tmp_path, DATABASE_URL=database.url, DATABASE_CONN_MAX_AGE="0", PAGE_CACHE_MAX_AGE="0"
+    )
     try:
         manage_ok("migrate", "--noinput", env=env)
         manage_ok("load_demo_content", env=env)
@@ -142,7 +146,7 @@ def app(tmp_path_factory):
         manage_ok("shell", "-c", SET_NEUTRAL_URL, env=env)
         process, port = start_gunicorn(env, tmp_path / "gunicorn.log")
         try:
-            yield App(port, database, tmp_path / "gunicorn.log")
+            yield App(port, database, tmp_path / "gunicorn.log", env)
         finally:
             stop(process)
     finally:
@@ -249,6 +253,38 @@ def test_service_comes_back_by_itself_when_the_database_returns(app):
     status, _, _ = post_form(app.port, "/feedback/", feedback_fields(page))
     assert status == 303
     assert app.database.count_feedback() == before_return + 1
+
+
+@pytest.fixture(scope="module")
+def cached_app(app, tmp_path_factory):
+    """A second app server on the same database, with the page cache on (1 s max age)."""
+    tmp_path = tmp_path_factory.mktemp("cached")
+    env = {**app.env, "PAGE_CACHE_MAX_AGE": "1"}
+    process, port = start_gunicorn(env, tmp_path / "gunicorn.log", workers=1)
+    try:
+        yield port
+    finally:
+        stop(process)
+
+
+def test_database_down_a_cached_page_is_still_served_past_its_age(app, cached_app):
+    status, headers, _ = get(cached_app, SEED_PAGE)
+    assert status == 200
+    assert "stale-if-error=" in headers["Cache-Control"]
+    app.database.down()
+    try:
+        time.sleep(1.5)  # past max-age=1
+        status, headers, body, took = timed_get(cached_app, SEED_PAGE)
+        uncached_status = get(cached_app, "/online-safety/")[0]  # never fetched: not cached
+    finally:
+        app.database.up()
+
+    assert status == 200
+    assert b"Know the law" in body
+    assert "stale-if-error=86400" in headers["Cache-Control"]
+    assert int(headers["Age"]) >= 1
+    assert took < REQUEST_BUDGET_SECONDS
+    assert uncached_status == 503
 
 
 # --- Database that never answers ------------------------------------------

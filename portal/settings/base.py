@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole pages for anonymous visitors, before anything reads the session.
+    "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,6 +117,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         ),
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Whole-page cache for anonymous visitors (portal/page_cache.py), in seconds:
+# how long our cache and browsers keep a page, how long a CDN may, and how
+# long a copy may still be served when rendering it anew fails. Publishing
+# clears the affected pages at once. PAGE_CACHE_MAX_AGE=0 turns it off.
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "300"))
+PAGE_CACHE_S_MAXAGE = int(os.environ.get("PAGE_CACHE_S_MAXAGE", "300"))
+PAGE_CACHE_STALE_IF_ERROR = int(os.environ.get("PAGE_CACHE_STALE_IF_ERROR", "86400"))
+PAGE_CACHE_EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/feedback/",
+    "/exit/",
+    "/health/",
+    "/static/",
+    "/media/",
+    "/documents/",
+)
 
 # Redis: short socket timeouts, and a backend that treats an outage as "not
 # cached" instead of an error (portal/cache.py).

@@ -1,0 +1,74 @@
+"""What to drop from the page cache when content changes (portal/page_cache.py).
+
+Connected in guidance/apps.py; each handler is exact where the change is:
+
+- a page published or unpublished: the page, its parent (which lists it)
+  and the home page;
+- a page moved or deleted: every page, since the addresses of its
+  descendants change too;
+- a signposting contact published or unpublished: every page that shows it,
+  found through Wagtail's reference index;
+- the safety settings saved: every page (the emergency box, quick exit).
+
+A failure here is logged and never stops the publish.
+"""
+
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Page, ReferenceIndex
+
+from portal import page_cache
+
+logger = logging.getLogger(__name__)
+
+
+def _path(page):
+    parts = page.get_url_parts()
+    return parts[2] if parts else None
+
+
+def _paths_around(page):
+    """The page, its parent and the home page of its site."""
+    pages = [page, page.get_parent()]
+    site = page.get_site()
+    if site is not None:
+        pages.append(site.root_page)
+    return [path for path in (_path(p.specific_deferred) for p in pages if p) if path]
+
+
+def _safely(purge):
+    def handler(*args, **kwargs):
+        try:
+            purge(*args, **kwargs)
+        except Exception:
+            logger.exception("Page cache purge failed")
+
+    return handler
+
+
+@_safely
+def page_changed(sender, instance, **kwargs):
+    page_cache.purge_paths(_paths_around(instance))
+
+
+@_safely
+def tree_changed(sender, instance=None, **kwargs):
+    page_cache.purge_all()
+
+
+@_safely
+def contact_changed(sender, instance, **kwargs):
+    page_type = ContentType.objects.get_for_model(Page)
+    page_ids = (
+        ReferenceIndex.get_references_to(instance)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+    )
+    pages = Page.objects.filter(pk__in=[int(pk) for pk in page_ids]).specific()
+    page_cache.purge_paths(path for path in (_path(page) for page in pages) if path)
+
+
+@_safely
+def everything_changed(sender, **kwargs):
+    page_cache.purge_all()

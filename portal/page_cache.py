@@ -1,0 +1,174 @@
+"""The whole-page cache for anonymous visitors: pages served like static files.
+
+`PageCacheMiddleware` keeps each public page's rendered HTML, gzipped, in
+Django's cache (Redis when `REDIS_URL` is set, so every app server shares
+it). A cached page costs no query and no rendering, and goes out with
+`Cache-Control: public, max-age, s-maxage, stale-if-error`, no cookie and no
+`Vary: Cookie`, so a CDN can keep it too.
+
+- **What is cached:** GET and HEAD of public pages by visitors without a
+  session cookie, answered 200 with HTML and no cookie. Query strings are
+  cached only for the search page (`q`, `page`); anywhere else a query
+  string bypasses the cache, so it cannot be filled with junk addresses.
+- **Never cached:** anyone with a session (staff): their answers are marked
+  `private, no-store`; the admin, previews, feedback, `/exit/`, health
+  checks, static files and documents (`PAGE_CACHE_EXCLUDED_PREFIXES`).
+- **Fresh at every publish:** `purge_paths` drops exact addresses and
+  `purge_all` every page; guidance/apps.py and feedback/apps.py call them
+  when pages, contacts, visit reasons or the safety settings change.
+- **Through an outage:** a page past its age is served again, with the age
+  it has, when rendering it anew fails with a 5xx (the database is down):
+  stale-if-error, for up to `PAGE_CACHE_STALE_IF_ERROR` seconds.
+
+The cache assumes one Wagtail site per deployment: keys are the path alone.
+"""
+
+import gzip
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page-cache:generation"
+STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options")
+SEARCH_PATH = "/search/"
+SEARCH_PARAMETERS = {"q", "page"}
+
+
+def _generation():
+    return cache.get(GENERATION_KEY) or 0
+
+
+def _key(path, generation=None):
+    generation = _generation() if generation is None else generation
+    digest = hashlib.sha256(path.encode()).hexdigest()
+    return f"page-cache:{generation}:{digest}"
+
+
+def _cacheable_path(request):
+    """The path-and-query this request's page is kept under, or None if it is not kept."""
+    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_MAX_AGE:
+        return None
+    if request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES):
+        return None
+    if request.GET:
+        if request.path != SEARCH_PATH or set(request.GET) - SEARCH_PARAMETERS:
+            return None
+        return request.get_full_path()
+    return request.path
+
+
+def _has_session(request):
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _cache_control(response, age=0):
+    response["Cache-Control"] = (
+        f"public, max-age={settings.PAGE_CACHE_MAX_AGE}, "
+        f"s-maxage={settings.PAGE_CACHE_S_MAXAGE}, "
+        f"stale-if-error={settings.PAGE_CACHE_STALE_IF_ERROR}"
+    )
+    if age:
+        response["Age"] = str(int(age))
+
+
+def _serve(request, entry, stored_at):
+    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    body = entry["gzip"] if accepts_gzip else gzip.decompress(entry["gzip"])
+    response = HttpResponse(b"" if request.method == "HEAD" else body, status=200)
+    for name, value in entry["headers"]:
+        response[name] = value
+    if accepts_gzip:
+        response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(body))
+    patch_vary_headers(response, ["Accept-Encoding"])
+    _cache_control(response, age=time.time() - stored_at)
+    response.from_page_cache = True
+    return response
+
+
+def _store(path, response):
+    entry = {
+        "gzip": gzip.compress(response.content, compresslevel=6, mtime=0),
+        "headers": [(name, response[name]) for name in STORED_HEADERS if name in response],
+        "stored_at": time.time(),
+    }
+    timeout = settings.PAGE_CACHE_MAX_AGE + settings.PAGE_CACHE_STALE_IF_ERROR
+    cache.set(_key(path), entry, timeout)
+
+
+def _can_store(response):
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not getattr(response, "streaming", False)
+        and response.get("Content-Type", "").startswith("text/html")
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class PageCacheMiddleware:
+    """Serves and stores whole pages for anonymous visitors (see the module docstring).
+
+    Placed after the security-header middlewares (they add their headers to
+    cached pages too) and before sessions, so a cached page reads no session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = _cacheable_path(request)
+        if path is None or _has_session(request):
+            response = self.get_response(request)
+            if path is not None:
+                # Staff see their own toolbar and drafts: no shared cache may keep it.
+                response["Cache-Control"] = "private, no-store"
+            return response
+
+        entry = cache.get(_key(path))
+        stored_at = entry["stored_at"] if entry else 0
+        if entry and time.time() - stored_at < settings.PAGE_CACHE_MAX_AGE:
+            return _serve(request, entry, stored_at)
+
+        response = self.get_response(request)
+        if entry and response.status_code >= 500:
+            logger.warning("Serving a stale copy of %s: rendering it failed", path)
+            return _serve(request, entry, stored_at)
+        if not _can_store(response):
+            return response
+        _store(path, response)
+        # One answer for every anonymous visitor: the session was never read for them.
+        if response.has_header("Vary"):
+            vary = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() != "cookie"]
+            if vary:
+                response["Vary"] = ", ".join(vary)
+            else:
+                del response["Vary"]
+        patch_vary_headers(response, ["Accept-Encoding"])
+        _cache_control(response)
+        return response
+
+
+def purge_paths(paths):
+    """Drop these exact page addresses (paths such as "/online-safety/sexting/")."""
+    keys = [_key(path) for path in set(paths)]
+    if keys:
+        cache.delete_many(keys)
+
+
+def purge_all():
+    """Drop every cached page at once (a new generation of keys)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet
+        cache.set(GENERATION_KEY, 1, None)
+    except Exception:  # noqa: BLE001 - cache down: nothing is served from it either
+        logger.warning("Page cache: could not start a new generation (cache unavailable)")

@@ -1,0 +1,168 @@
+"""The whole-page cache: one shared, cookie-free copy per page, fresh at every publish.
+
+Through the real middleware stack and the test cache (local memory).
+"""
+
+import gzip
+
+import pytest
+from django.test import Client
+
+from feedback.models import VisitReason
+from guidance.models import SafetySettings
+from tests.guidance.factories import contacts_block, paragraph, section
+
+PUBLIC_CACHE_CONTROL = "public, max-age=300, s-maxage=300, stale-if-error=86400"
+
+
+@pytest.fixture
+def public_paths(site_tree):
+    return ["/", site_tree.topic.url, site_tree.guidance.url, "/search/?q=sexting"]
+
+
+def anonymous_get(path, **headers):
+    return Client().get(path, headers=headers)
+
+
+def test_every_public_page_type_is_sent_for_shared_caches(public_paths):
+    for path in public_paths:
+        first = anonymous_get(path)
+        second = anonymous_get(path)
+
+        assert first.status_code == 200, path
+        assert first["Cache-Control"] == PUBLIC_CACHE_CONTROL, path
+        assert "Set-Cookie" not in first.headers, path
+        assert "cookie" not in first.get("Vary", "").lower(), path
+        assert "Accept-Encoding" in first["Vary"], path
+        assert second.content == first.content, path  # two visitors, one copy
+        assert second["Cache-Control"] == PUBLIC_CACHE_CONTROL, path
+
+
+def test_a_cached_page_costs_no_query(site_tree, django_assert_num_queries):
+    anonymous_get(site_tree.guidance.url)
+
+    with django_assert_num_queries(0):
+        response = anonymous_get(site_tree.guidance.url)
+
+    assert response.status_code == 200
+    assert b"Know the law" in response.content
+
+
+def test_cached_pages_go_out_gzipped_to_those_who_accept_it(site_tree):
+    plain = anonymous_get(site_tree.guidance.url)
+
+    packed = anonymous_get(site_tree.guidance.url, accept_encoding="gzip, br")
+
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 2
+
+
+def test_staff_pages_are_never_stored_or_shown_to_visitors(admin_client, site_tree):
+    staff = admin_client.get(site_tree.guidance.url)
+    assert staff["Cache-Control"] == "private, no-store"
+    assert b"wagtail-userbar" in staff.content
+
+    visitor = anonymous_get(site_tree.guidance.url)
+
+    assert b"wagtail-userbar" not in visitor.content
+    assert visitor["Cache-Control"] == PUBLIC_CACHE_CONTROL
+
+
+def test_feedback_exit_and_health_are_never_cached(site_tree):
+    for path in ["/exit/", "/health/live/"]:
+        assert "public" not in anonymous_get(path).get("Cache-Control", ""), path
+
+
+def test_an_address_with_a_query_string_is_not_kept(site_tree):
+    response = anonymous_get(site_tree.guidance.url + "?utm_source=anything")
+
+    assert response.status_code == 200
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_publish_shows_on_the_next_visit_and_a_draft_does_not(site_tree):
+    page = site_tree.guidance
+    anonymous_get(page.url)  # cached
+
+    page.body = [section("Know the law"), paragraph("<p>A draft only editors see.</p>")]
+    page.save_revision()
+    assert b"A draft only editors see." not in anonymous_get(page.url).content
+
+    page.body = [section("Know the law"), paragraph("<p>The law, rewritten.</p>")]
+    page.save_revision().publish()
+    assert b"The law, rewritten." in anonymous_get(page.url).content
+
+
+def test_a_publish_refreshes_the_topic_listing_and_home(site_tree):
+    anonymous_get(site_tree.topic.url)
+    page = site_tree.guidance
+    page.title = "Sexting and the law"
+    page.save_revision().publish()
+
+    assert b"Sexting and the law" in anonymous_get(site_tree.topic.url).content
+
+
+def test_an_unpublished_page_is_gone_on_the_next_visit(site_tree):
+    anonymous_get(site_tree.other_guidance.url)
+
+    site_tree.other_guidance.unpublish()
+
+    assert anonymous_get(site_tree.other_guidance.url).status_code == 404
+
+
+def test_a_published_contact_changes_every_page_that_shows_it(site_tree):
+    for page in (site_tree.guidance, site_tree.other_guidance):
+        # Publishing the pages once records their contacts in the reference index.
+        page.save_revision().publish()
+        assert b"0808 800 5000" in anonymous_get(page.url).content
+
+    nspcc = site_tree.nspcc
+    nspcc.phone = "0808 800 5001"
+    nspcc.save_revision().publish()
+
+    for page in (site_tree.guidance, site_tree.other_guidance):
+        content = anonymous_get(page.url).content
+        assert b"0808 800 5001" in content, page.url
+        assert b"0808 800 5000" not in content, page.url
+
+
+def test_saving_the_safety_settings_refreshes_every_page(site_tree):
+    assert b"In danger now?" in anonymous_get("/").content
+
+    settings = SafetySettings.for_site(site_tree.site)
+    settings.emergency_heading = "Are you in danger right now?"
+    settings.save()
+
+    assert b"Are you in danger right now?" in anonymous_get("/").content
+
+
+def test_a_new_visit_reason_shows_in_every_feedback_form(site_tree):
+    assert b"Checking our sources" not in anonymous_get(site_tree.guidance.url).content
+
+    VisitReason.objects.create(label="Checking our sources", slug="checking-sources")
+
+    assert b"Checking our sources" in anonymous_get(site_tree.guidance.url).content
+
+
+def test_a_moved_page_is_found_at_its_new_address(site_tree):
+    anonymous_get(site_tree.other_guidance.url)
+    old_url = site_tree.other_guidance.url
+
+    site_tree.other_guidance.move(site_tree.home, pos="last-child")
+
+    # Not the cached old page: Wagtail's automatic redirect to the new address.
+    moved = anonymous_get(old_url)
+    assert moved.status_code == 301
+    assert moved["Location"] == "/grooming/"
+    assert anonymous_get("/grooming/").status_code == 200
+
+
+def test_contacts_block_change_is_fresh_after_the_page_is_republished(site_tree):
+    page = site_tree.other_guidance
+    anonymous_get(page.url)
+
+    page.body = [section("Signs to look for"), contacts_block([site_tree.stop_it_now])]
+    page.save_revision().publish()
+
+    assert b"Stop It Now" in anonymous_get(page.url).content
