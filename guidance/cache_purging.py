@@ -10,7 +10,10 @@ Connected in guidance/apps.py; each handler is exact where the change is:
   found through Wagtail's reference index;
 - the safety settings saved: every page (the emergency box, quick exit).
 
-A failure here is logged and never stops the publish.
+The same addresses are purged from the CDN or proxy in front, through
+Wagtail's frontend-cache module when one is configured (settings:
+`FRONTEND_CACHE_*`); Wagtail itself purges only the page on publish and
+unpublish. A failure here is logged and never stops the publish.
 """
 
 import logging
@@ -23,25 +26,20 @@ from portal import page_cache
 logger = logging.getLogger(__name__)
 
 
-def _path(page):
-    parts = page.get_url_parts()
-    return parts[2] if parts else None
-
-
-def _paths_around(page):
+def _pages_around(page):
     """The page, its parent and the home page of its site."""
     pages = [page, page.get_parent()]
     site = page.get_site()
     if site is not None:
         pages.append(site.root_page)
-    return [path for path in (_path(p.specific_deferred) for p in pages if p) if path]
+    return [p.specific_deferred for p in pages if p]
 
 
 def _safely(purge):
     def handler(*args, **kwargs):
         try:
             purge(*args, **kwargs)
-        except Exception:
+        except Exception:  # a publish must never fail because of a cache
             logger.exception("Page cache purge failed")
 
     return handler
@@ -49,7 +47,7 @@ def _safely(purge):
 
 @_safely
 def page_changed(sender, instance, **kwargs):
-    page_cache.purge_paths(_paths_around(instance))
+    page_cache.purge_pages(_pages_around(instance))
 
 
 @_safely
@@ -65,8 +63,7 @@ def contact_changed(sender, instance, **kwargs):
         .filter(base_content_type=page_type)
         .values_list("object_id", flat=True)
     )
-    pages = Page.objects.filter(pk__in=[int(pk) for pk in page_ids]).specific()
-    page_cache.purge_paths(path for path in (_path(page) for page in pages) if path)
+    page_cache.purge_pages(Page.objects.filter(pk__in=[int(pk) for pk in page_ids]).specific())
 
 
 @_safely

@@ -13,9 +13,11 @@ it). A cached page costs no query and no rendering, and goes out with
 - **Never cached:** anyone with a session (staff): their answers are marked
   `private, no-store`; the admin, previews, feedback, `/exit/`, health
   checks, static files and documents (`PAGE_CACHE_EXCLUDED_PREFIXES`).
-- **Fresh at every publish:** `purge_paths` drops exact addresses and
-  `purge_all` every page; guidance/apps.py and feedback/apps.py call them
-  when pages, contacts, visit reasons or the safety settings change.
+- **Fresh at every publish:** `purge_pages` drops exact pages and `purge_all`
+  every page, here and in the CDN in front (Wagtail's frontend-cache module,
+  when `WAGTAILFRONTENDCACHE` names one); guidance/cache_purging.py and
+  feedback/apps.py call them when pages, contacts, visit reasons or the
+  safety settings change.
 - **Through an outage:** a page past its age is served again, with the age
   it has, when rendering it anew fails with a 5xx (the database is down):
   stale-if-error, for up to `PAGE_CACHE_STALE_IF_ERROR` seconds.
@@ -157,18 +159,40 @@ class PageCacheMiddleware:
         return response
 
 
-def purge_paths(paths):
-    """Drop these exact page addresses (paths such as "/online-safety/sexting/")."""
-    keys = [_key(path) for path in set(paths)]
+def _addresses(pages):
+    """(root URL, path) of each page that has an address."""
+    for page in pages:
+        parts = page.get_url_parts()
+        if parts and parts[2]:
+            yield parts[1], parts[2]
+
+
+def _purge_cdn(addresses):
+    """Tell the CDN or proxy in front (Wagtail's frontend-cache module), if there is one."""
+    if settings.WAGTAILFRONTENDCACHE and addresses:
+        from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+        purge_urls_from_cache([root + path for root, path in addresses])
+
+
+def purge_pages(pages):
+    """Drop these pages, here and in the CDN in front."""
+    addresses = list(_addresses(pages))
+    keys = [_key(path) for path in {path for _, path in addresses}]
     if keys:
         cache.delete_many(keys)
+    _purge_cdn(addresses)
 
 
 def purge_all():
-    """Drop every cached page at once (a new generation of keys)."""
+    """Drop every page at once: a new generation of keys here, every live page in the CDN."""
+    from wagtail.models import Page
+
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet
         cache.set(GENERATION_KEY, 1, None)
     except Exception:  # noqa: BLE001 - cache down: nothing is served from it either
         logger.warning("Page cache: could not start a new generation (cache unavailable)")
+    if settings.WAGTAILFRONTENDCACHE:
+        _purge_cdn(list(_addresses(Page.objects.live().public().filter(depth__gt=1).specific())))

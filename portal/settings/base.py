@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "feedback",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -134,6 +135,23 @@ PAGE_CACHE_EXCLUDED_PREFIXES = (
     "/media/",
     "/documents/",
 )
+
+# The CDN or caching proxy in front (wagtail.contrib.frontend_cache): told to
+# drop exactly the pages the page cache drops (guidance/cache_purging.py).
+# FRONTEND_CACHE_HTTP_URL: a Varnish, Squid or nginx that accepts PURGE;
+# FRONTEND_CACHE_CLOUDFLARE_ZONE_ID with _BEARER_TOKEN: Cloudflare.
+WAGTAILFRONTENDCACHE = {}
+if os.environ.get("FRONTEND_CACHE_HTTP_URL"):
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["FRONTEND_CACHE_HTTP_URL"],
+    }
+if os.environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": os.environ["FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"],
+        "BEARER_TOKEN": os.environ.get("FRONTEND_CACHE_CLOUDFLARE_BEARER_TOKEN", ""),
+    }
 
 # Redis: short socket timeouts, and a backend that treats an outage as "not
 # cached" instead of an error (portal/cache.py).

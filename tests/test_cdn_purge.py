@@ -1,0 +1,91 @@
+"""The CDN or proxy in front is told to drop exactly what the page cache drops.
+
+A real HTTP server on loopback stands in for Varnish: it records each PURGE
+that Wagtail's frontend-cache HTTP backend sends.
+"""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from guidance.models import SafetySettings
+from tests.support.servers import free_port
+
+
+class PurgeRecorder(BaseHTTPRequestHandler):
+    purged = []
+
+    def do_PURGE(self):
+        self.purged.append(f"{self.headers['Host']}{self.path}")
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def cdn(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
+    PurgeRecorder.purged = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{server.server_port}",
+        }
+    }
+    yield PurgeRecorder.purged
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_publish_purges_the_page_its_topic_and_home(cdn, site_tree):
+    site_tree.guidance.save_revision().publish()
+
+    assert {"localhost/", "localhost/online-safety/", "localhost/online-safety/sexting/"} <= set(
+        cdn
+    )
+
+
+def test_a_published_contact_purges_every_page_that_shows_it(cdn, site_tree):
+    for page in (site_tree.guidance, site_tree.other_guidance):
+        page.save_revision().publish()  # records the contacts in the reference index
+    cdn.clear()
+
+    site_tree.stop_it_now.save_revision().publish()
+
+    assert set(cdn) == {"localhost/online-safety/sexting/"}  # only Sexting shows Stop It Now
+
+
+def test_saving_the_safety_settings_purges_every_live_page(cdn, site_tree):
+    settings = SafetySettings.for_site(site_tree.site)
+    settings.emergency_text = "Call 999 now."
+    settings.save()
+
+    assert {
+        "localhost/",
+        "localhost/online-safety/",
+        "localhost/online-safety/sexting/",
+        "localhost/online-safety/grooming/",
+    } <= set(cdn)
+
+
+def test_a_cdn_that_is_down_never_stops_a_publish(settings, site_tree, caplog):
+    settings.WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{free_port()}",  # nothing listens
+        }
+    }
+    page = site_tree.guidance
+    page.title = "Sexting and the law"
+
+    page.save_revision().publish()
+
+    page.refresh_from_db()
+    assert page.title == "Sexting and the law"
+    assert page.live
+    assert "Couldn't purge" in caplog.text
