@@ -91,7 +91,6 @@ def _serve(request, entry, stored_at):
     response["Content-Length"] = str(len(body))
     patch_vary_headers(response, ["Accept-Encoding"])
     _cache_control(response, age=time.time() - stored_at)
-    response.from_page_cache = True
     return response
 
 
