@@ -100,7 +100,11 @@ def _store(path, response):
         "headers": [(name, response[name]) for name in STORED_HEADERS if name in response],
         "stored_at": time.time(),
     }
-    timeout = settings.PAGE_CACHE_MAX_AGE + settings.PAGE_CACHE_STALE_IF_ERROR
+    timeout = settings.PAGE_CACHE_MAX_AGE
+    if not path.startswith(SEARCH_PATH):
+        # Kept past its age for outages; search results are not: anyone can
+        # make new ones, and they must not fill the cache for a day.
+        timeout += settings.PAGE_CACHE_STALE_IF_ERROR
     cache.set(_key(path), entry, timeout)
 
 
