@@ -35,6 +35,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+# Loading a million rows is one long statement; web requests keep their limit.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", "0")
 
 BENCH_USER = "bench-superuser"
 PAGE_COUNT = 60
