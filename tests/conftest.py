@@ -146,15 +146,21 @@ def collected_static(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def shared_site_tree(django_db_setup, django_db_blocker):
+def shared_site_tree(request, django_db_setup, django_db_blocker):
     """The site tree built once for a whole module, as Django's `setUpTestData` does.
 
-    A module opts in with `pytestmark = pytest.mark.usefixtures("shared_site_tree")`
-    when every database test in it uses `site_tree`. The tree is built inside a
-    transaction that stays open for the module and is rolled back at its end;
-    each test runs in a savepoint inside it, so a test's changes never reach
-    the next. Not for transactional tests (browser, live server).
+    A module opts in with `SHARE_SITE_TREE = True` when no test in it that
+    uses `site_tree` is transactional (browser, live server); elsewhere this
+    is None. The tree is built inside a transaction that stays open while
+    the module's `site_tree` tests run and is rolled back after them; each
+    test runs in a savepoint inside it, so a test's changes never reach the
+    next. Only tests that ask for `site_tree` set it up, so the module's
+    tests without a database (run after the transactional ones, which empty
+    the database) never rebuild it.
     """
+    if not getattr(request.module, "SHARE_SITE_TREE", False):
+        yield None
+        return
     with django_db_blocker.unblock():
         module_transaction = transaction.atomic()
         module_transaction.__enter__()
@@ -166,13 +172,13 @@ def shared_site_tree(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def site_tree(request, db):
+def site_tree(shared_site_tree, db):
     """Home → "Online safety" topic → "Sexting" and "Grooming" guidance pages.
 
     Both guidance pages show the NSPCC helpline; "Sexting" also shows
-    Stop It Now. Built for the test, or once for the module when it uses
-    `shared_site_tree`; either way each test gets its own Python objects.
+    Stop It Now. Built for the test, or once for the module when it sets
+    `SHARE_SITE_TREE`; either way each test gets its own Python objects.
     """
-    if "shared_site_tree" in request.fixturenames:
-        return copy.deepcopy(request.getfixturevalue("shared_site_tree"))
+    if shared_site_tree is not None:
+        return copy.deepcopy(shared_site_tree)
     return build_site_tree()

@@ -166,8 +166,9 @@ def database_down(app):
 
 
 def serve_broken(tmp_path, collected_static, **env_overrides):
+    """gunicorn as `make serve` runs it (3 workers of 8 threads), with broken services."""
     env = production_env(tmp_path, DJANGO_STATIC_ROOT=collected_static, **env_overrides)
-    return start_gunicorn(env, tmp_path / "gunicorn.log", workers=2, threads=8)
+    return start_gunicorn(env, tmp_path / "gunicorn.log", workers=3, threads=8)
 
 
 def timed_get(port, path, **kwargs):
@@ -314,9 +315,10 @@ def test_hanging_database_every_request_ends_in_time_and_live_answers_at_once(
     def visit(path):
         results.append((path, *timed_get(port, path, timeout=30)))
 
-    visitors = [
-        threading.Thread(target=visit, args=(path,)) for path in [*ERROR_PATHS, *ERROR_PATHS]
-    ]
+    # Fewer visitors than one worker has threads: a gthread worker may accept
+    # them all, and the liveness check must still find a free thread.
+    paths = [*ERROR_PATHS, SEED_PAGE, "/"]
+    visitors = [threading.Thread(target=visit, args=(path,)) for path in paths]
     for visitor in visitors:
         visitor.start()
     time.sleep(0.3)  # the visitors are now waiting on the database

@@ -22,8 +22,8 @@ from feedback.exports import EXPORT_COLUMNS
 from feedback.models import VisitReason
 from tests.feedback.factories import at, respond
 
-# Every database test here uses the same site tree: build it once (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("shared_site_tree")
+# Every test here that uses the site tree may share one: build it once (tests/conftest.py).
+SHARE_SITE_TREE = True
 
 REPORT = "/admin/reports/feedback/"
 HYPERLINK = '=HYPERLINK("https://evil.example","Click")'

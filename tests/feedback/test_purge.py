@@ -12,8 +12,8 @@ from django.utils import timezone
 from feedback.models import FeedbackResponse
 from tests.feedback.factories import respond
 
-# Every database test here uses the same site tree: build it once (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("shared_site_tree")
+# Every test here that uses the site tree may share one: build it once (tests/conftest.py).
+SHARE_SITE_TREE = True
 
 
 def purge(*args):

@@ -19,8 +19,8 @@ from tests.feedback.factories import FeedbackResponseFactory, at, respond
 from tests.support.html import parse, parse_ok, text_of
 from tests.support.users import member_of
 
-# Every database test here uses the same site tree: build it once (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("shared_site_tree")
+# Every test here that uses the site tree may share one: build it once (tests/conftest.py).
+SHARE_SITE_TREE = True
 
 REPORT = "/admin/reports/feedback/"
 SUMMARY = "/admin/reports/feedback-summary/"

@@ -15,8 +15,8 @@ from guidance.models import SafetySettings
 from tests.guidance.factories import GuidancePageFactory, paragraph, section
 from tests.support.html import parse, text_of
 
-# Every database test here uses the same site tree: build it once (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("shared_site_tree")
+# Every test here that uses the site tree may share one: build it once (tests/conftest.py).
+SHARE_SITE_TREE = True
 
 
 def position(soup, element):

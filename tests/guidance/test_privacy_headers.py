@@ -10,8 +10,8 @@ import pytest
 
 from tests.support.html import parse
 
-# Every database test here uses the same site tree: build it once (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("shared_site_tree")
+# Every test here that uses the site tree may share one: build it once (tests/conftest.py).
+SHARE_SITE_TREE = True
 
 # The whole public policy, directive by directive: nothing from another
 # origin, no inline script, no framing, no plugins.

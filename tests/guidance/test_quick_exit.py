@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 
 from guidance.models import DEFAULT_NEUTRAL_EXIT_URL, SafetySettings
 
-# Every database test here uses the same site tree: build it once (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("shared_site_tree")
+# Every test here that uses the site tree may share one: build it once (tests/conftest.py).
+SHARE_SITE_TREE = True
 
 EXIT_URL = "/exit/"
 

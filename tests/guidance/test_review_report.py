@@ -10,8 +10,8 @@ from tests.guidance.factories import GuidancePageFactory
 from tests.support.html import parse, parse_ok, text_of
 from tests.support.users import member_of
 
-# Every database test here uses the same site tree: build it once (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("shared_site_tree")
+# Every test here that uses the site tree may share one: build it once (tests/conftest.py).
+SHARE_SITE_TREE = True
 
 REPORT_URL = "/admin/reports/review-due/"
 

@@ -13,8 +13,8 @@ from guidance.models import SignpostingContact
 from tests.guidance.factories import GuidancePageFactory, SignpostingContactFactory
 from tests.support.html import parse, parse_ok, text_of
 
-# Every database test here uses the same site tree: build it once (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("shared_site_tree")
+# Every test here that uses the site tree may share one: build it once (tests/conftest.py).
+SHARE_SITE_TREE = True
 
 NEW_NUMBER = "0808 800 5001"
 
