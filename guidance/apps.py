@@ -32,8 +32,10 @@ class GuidanceConfig(AppConfig):
         # Visitors see every publish at once: drop what the page cache holds.
         page_published.connect(cache_purging.page_changed, dispatch_uid="purge_published")
         page_unpublished.connect(cache_purging.page_changed, dispatch_uid="purge_unpublished")
-        post_page_move.connect(cache_purging.tree_changed, dispatch_uid="purge_moved")
-        post_delete.connect(cache_purging.tree_changed, sender=Page, dispatch_uid="purge_deleted")
+        post_page_move.connect(cache_purging.everything_changed, dispatch_uid="purge_moved")
+        post_delete.connect(
+            cache_purging.everything_changed, sender=Page, dispatch_uid="purge_deleted"
+        )
         for signal in (published, unpublished):
             signal.connect(cache_purging.contact_changed, sender=SignpostingContact)
         post_save.connect(cache_purging.everything_changed, sender=SafetySettings)

@@ -51,11 +51,6 @@ def page_changed(sender, instance, **kwargs):
 
 
 @_safely
-def tree_changed(sender, instance=None, **kwargs):
-    page_cache.purge_all()
-
-
-@_safely
 def contact_changed(sender, instance, **kwargs):
     page_type = ContentType.objects.get_for_model(Page)
     page_ids = (
