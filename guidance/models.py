@@ -12,7 +12,8 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -185,6 +186,17 @@ class SignpostingContact(
         return "guidance/signposting_contact_preview.html"
 
 
+class BreadcrumbsMixin:
+    """`breadcrumb_ancestors`: the ancestors from the home page down, for the breadcrumbs."""
+
+    @cached_property
+    def breadcrumb_ancestors(self):
+        routed = getattr(self, "_routed_ancestors", None)
+        if routed is not None:  # found by HomePage.route in the same query as the page
+            return routed
+        return list(self.get_ancestors().filter(depth__gt=1))
+
+
 class HomePage(Page):
     """The site's front page: an introduction, the emergency box and one card per topic."""
 
@@ -207,8 +219,28 @@ class HomePage(Page):
         context["topics"] = TopicPage.objects.child_of(self).live().public().specific()
         return context
 
+    def route(self, request, path_components):
+        """Find the page at this path and its ancestors in one query.
 
-class TopicPage(Page):
+        Wagtail walks down one level at a time, two queries per level. Our
+        pages have no routes of their own below them, so the page whose URL
+        path is the whole request path is the answer. Anything else (no such
+        page) falls back to Wagtail's walk, which raises the 404.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        url_paths = []
+        for component in path_components:
+            url_paths.append((url_paths[-1] if url_paths else self.url_path) + component + "/")
+        found = {page.url_path: page for page in Page.objects.filter(url_path__in=url_paths)}
+        if url_paths[-1] not in found:
+            return super().route(request, path_components)
+        page = found[url_paths[-1]].specific
+        page._routed_ancestors = [self, *(found[path] for path in url_paths[:-1] if path in found)]
+        return page.route(request, [])
+
+
+class TopicPage(BreadcrumbsMixin, Page):
     """A subject such as "Online safety", listing its guidance pages with their summaries."""
 
     summary = models.TextField(
@@ -286,7 +318,7 @@ class GuidancePageQuerySet(PageQuerySet):
         )
 
 
-class GuidancePage(FeedbackPageMixin, Page):
+class GuidancePage(BreadcrumbsMixin, FeedbackPageMixin, Page):
     """One piece of guidance, built from `GuidanceStreamBlock` sections."""
 
     objects = PageManager.from_queryset(GuidancePageQuerySet)()
@@ -346,13 +378,26 @@ class GuidancePage(FeedbackPageMixin, Page):
 
     @cached_property
     def live_related_pages(self):
-        """The live related pages, in the editor's order, as their specific types.
+        """The live related pages, in the editor's order, each with its `summary`.
 
-        Two queries however many there are: the links, then the pages.
+        One query however many there are: the pages, their summary (topic or
+        guidance) and their place in the editor's order. In a preview the
+        links are the editor's unsaved ones, held in memory.
         """
-        page_ids = [link.page_id for link in self.related_pages.all()]
-        pages = Page.objects.filter(pk__in=page_ids).live().specific().in_bulk()
-        return [pages[page_id] for page_id in page_ids if page_id in pages]
+        links = self.related_pages.all()
+        pages = Page.objects.live().annotate(
+            summary=Coalesce(F("guidancepage__summary"), F("topicpage__summary"))
+        )
+        if isinstance(links, models.QuerySet):  # saved links: read with the pages
+            order = Subquery(links.filter(page=OuterRef("pk")).values("sort_order")[:1])
+            return list(
+                pages.filter(pk__in=links.values("page_id"))
+                .annotate(link_order=order)
+                .order_by("link_order")
+            )
+        page_ids = [link.page_id for link in links]
+        found = pages.in_bulk(page_ids)
+        return [found[page_id] for page_id in page_ids if page_id in found]
 
 
 class GuidancePageRelatedPage(Orderable):

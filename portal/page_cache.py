@@ -6,6 +6,8 @@ it). A cached page costs no query and no rendering, and goes out with
 `Cache-Control: public, max-age, s-maxage, stale-if-error`, no cookie and no
 `Vary: Cookie`, so a CDN can keep it too.
 
+- **Already compressed:** each page is stored as brotli and gzip, and sent
+  as whichever the client accepts (plain for the rare one that takes neither).
 - **What is cached:** GET and HEAD of public pages by visitors without a
   session cookie, answered 200 with HTML and no cookie. Query strings are
   cached only for the search page (`q`, `page`); anywhere else a query
@@ -30,6 +32,7 @@ import hashlib
 import logging
 import time
 
+import brotli
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -38,6 +41,7 @@ from django.utils.cache import patch_vary_headers
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
+ENTRY_FORMAT = 2  # raise when the stored entry changes shape, so old entries are ignored
 STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options")
 SEARCH_PATH = "/search/"
 SEARCH_PARAMETERS = {"q", "page"}
@@ -50,7 +54,7 @@ def _generation():
 def _key(path, generation=None):
     generation = _generation() if generation is None else generation
     digest = hashlib.sha256(path.encode()).hexdigest()
-    return f"page-cache:{generation}:{digest}"
+    return f"page-cache:{ENTRY_FORMAT}:{generation}:{digest}"
 
 
 def _cacheable_path(request):
@@ -70,24 +74,35 @@ def _has_session(request):
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
-def _cache_control(response, age=0):
+def _cache_control(response, age):
     response["Cache-Control"] = (
         f"public, max-age={settings.PAGE_CACHE_MAX_AGE}, "
         f"s-maxage={settings.PAGE_CACHE_S_MAXAGE}, "
         f"stale-if-error={settings.PAGE_CACHE_STALE_IF_ERROR}"
     )
-    if age:
-        response["Age"] = str(int(age))
+    response["Age"] = str(int(age))
+
+
+def _accepted_encodings(request):
+    """The codings the client accepts: `br, gzip;q=0.8` gives {"br", "gzip"}; q=0 refuses."""
+    accepted = set()
+    for part in request.headers.get("Accept-Encoding", "").lower().split(","):
+        coding, _, parameters = part.partition(";")
+        quality = parameters.strip().removeprefix("q=")
+        if coding.strip() and quality not in ("0", "0.0", "0.00", "0.000"):
+            accepted.add(coding.strip())
+    return accepted
 
 
 def _serve(request, entry, stored_at):
-    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-    body = entry["gzip"] if accepts_gzip else gzip.decompress(entry["gzip"])
+    accepted = _accepted_encodings(request)
+    encoding = next((coding for coding in ("br", "gzip") if coding in accepted), None)
+    body = entry[encoding] if encoding else gzip.decompress(entry["gzip"])
     response = HttpResponse(b"" if request.method == "HEAD" else body, status=200)
     for name, value in entry["headers"]:
         response[name] = value
-    if accepts_gzip:
-        response["Content-Encoding"] = "gzip"
+    if encoding:
+        response["Content-Encoding"] = encoding
     response["Content-Length"] = str(len(body))
     patch_vary_headers(response, ["Accept-Encoding"])
     _cache_control(response, age=time.time() - stored_at)
@@ -95,8 +110,11 @@ def _serve(request, entry, stored_at):
 
 
 def _store(path, response):
+    # Compressed once, when stored: brotli's best (about 20 ms for a guidance
+    # page, a fifth smaller than gzip) pays off over every visitor served.
     entry = {
-        "gzip": gzip.compress(response.content, compresslevel=6, mtime=0),
+        "gzip": gzip.compress(response.content, compresslevel=9, mtime=0),
+        "br": brotli.compress(response.content, quality=11),
         "headers": [(name, response[name]) for name in STORED_HEADERS if name in response],
         "stored_at": time.time(),
     }
@@ -106,6 +124,7 @@ def _store(path, response):
         # make new ones, and they must not fill the cache for a day.
         timeout += settings.PAGE_CACHE_STALE_IF_ERROR
     cache.set(_key(path), entry, timeout)
+    return entry
 
 
 def _can_store(response):
@@ -149,17 +168,10 @@ class PageCacheMiddleware:
             return _serve(request, entry, stored_at)
         if not _can_store(response):
             return response
-        _store(path, response)
-        # One answer for every anonymous visitor: the session was never read for them.
-        if response.has_header("Vary"):
-            vary = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() != "cookie"]
-            if vary:
-                response["Vary"] = ", ".join(vary)
-            else:
-                del response["Vary"]
-        patch_vary_headers(response, ["Accept-Encoding"])
-        _cache_control(response)
-        return response
+        # Served from what was stored: the first visitor gets the same bytes
+        # and headers as every later one (no Vary: Cookie, compressed).
+        entry = _store(path, response)
+        return _serve(request, entry, entry["stored_at"])
 
 
 def _addresses(pages):

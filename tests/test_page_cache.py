@@ -5,6 +5,7 @@ Through the real middleware stack and the test cache (local memory).
 
 import gzip
 
+import brotli
 import pytest
 from django.test import Client
 
@@ -35,6 +36,7 @@ def test_every_public_page_type_is_sent_for_shared_caches(public_paths):
         assert "cookie" not in first.get("Vary", "").lower(), path
         assert "Accept-Encoding" in first["Vary"], path
         assert second.content == first.content, path  # two visitors, one copy
+        assert second.headers == first.headers, path
         assert second["Cache-Control"] == PUBLIC_CACHE_CONTROL, path
 
 
@@ -48,14 +50,34 @@ def test_a_cached_page_costs_no_query(site_tree, django_assert_num_queries):
     assert b"Know the law" in response.content
 
 
-def test_cached_pages_go_out_gzipped_to_those_who_accept_it(site_tree):
+@pytest.mark.parametrize(
+    ("accept_encoding", "encoding", "decompress"),
+    [
+        ("gzip, deflate, br, zstd", "br", brotli.decompress),  # what browsers send
+        ("gzip", "gzip", gzip.decompress),
+        ("br;q=0, gzip;q=0.8", "gzip", gzip.decompress),
+    ],
+)
+def test_cached_pages_go_out_compressed_as_the_client_accepts(
+    site_tree, accept_encoding, encoding, decompress
+):
     plain = anonymous_get(site_tree.guidance.url)
 
-    packed = anonymous_get(site_tree.guidance.url, accept_encoding="gzip, br")
+    packed = anonymous_get(site_tree.guidance.url, accept_encoding=accept_encoding)
 
-    assert packed["Content-Encoding"] == "gzip"
-    assert gzip.decompress(packed.content) == plain.content
-    assert len(packed.content) < len(plain.content) / 2
+    assert packed["Content-Encoding"] == encoding
+    assert decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+    assert int(packed["Content-Length"]) == len(packed.content)
+
+
+def test_a_client_that_accepts_no_compression_gets_the_page_plain(site_tree):
+    anonymous_get(site_tree.guidance.url)  # stored
+
+    plain = anonymous_get(site_tree.guidance.url, accept_encoding="identity")
+
+    assert "Content-Encoding" not in plain.headers
+    assert b"Know the law" in plain.content
 
 
 def test_staff_pages_are_never_stored_or_shown_to_visitors(admin_client, site_tree):
