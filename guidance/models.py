@@ -8,6 +8,7 @@ registered in `guidance/wagtail_hooks.py`; `SafetySettings` is a site setting.
 import datetime
 import html
 
+from django.conf import settings as django_settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -29,6 +31,7 @@ from wagtail.models import (
     PageManager,
     PreviewableMixin,
     RevisionMixin,
+    WorkflowMixin,
 )
 from wagtail.query import PageQuerySet
 from wagtail.search import index
@@ -50,11 +53,12 @@ def tel_href(number):
 
 
 @register_setting(icon="warning")
-class SafetySettings(BaseSiteSetting):
-    """Where quick exit sends visitors, and the emergency message on the home page.
+class SafetySettings(ClusterableModel, BaseSiteSetting):
+    """Where quick exit sends visitors, the emergency message, and the site-wide help contacts.
 
-    Edited under Settings → Safety settings; read by `guidance.views.quick_exit`
-    and the templates (as `settings.guidance.SafetySettings`).
+    Edited under Settings → Safety settings; read by `guidance.views.quick_exit`,
+    the templates (as `settings.guidance.SafetySettings`) and, for the help
+    contacts, guidance/help_contacts.py.
     """
 
     neutral_exit_url = models.URLField(
@@ -81,20 +85,68 @@ class SafetySettings(BaseSiteSetting):
             [FieldPanel("emergency_heading"), FieldPanel("emergency_text")],
             heading="Emergency box",
         ),
+        InlinePanel(
+            "help_contacts",
+            heading="Help contacts shown across the site",
+            label="Help contact",
+            help_text=(
+                "The numbers in the footer, the 'Need to talk to someone?' box, the feedback "
+                "form and the home page's emergency box. Drag to reorder; tick where each appears."
+            ),
+        ),
     ]
 
     class Meta:
         verbose_name = "Safety settings"
 
 
+class SiteHelpContact(Orderable):
+    """A signposting contact shown site-wide, and where (Settings → Safety settings)."""
+
+    settings = ParentalKey(SafetySettings, on_delete=models.CASCADE, related_name="help_contacts")
+    contact = models.ForeignKey(
+        "guidance.SignpostingContact", on_delete=models.CASCADE, related_name="+"
+    )
+    in_emergency_box = models.BooleanField("Home page emergency box", default=False)
+    in_footer = models.BooleanField("Footer of every page", default=True)
+    in_help_box = models.BooleanField(
+        "'Need to talk to someone?' box",
+        default=True,
+        help_text="On search, 'page not found' and the error pages shown during an outage.",
+    )
+    with_feedback = models.BooleanField(
+        "Feedback form and replies",
+        default=False,
+        help_text="Beside the comment box, and after a visitor sends feedback.",
+    )
+
+    panels = [
+        FieldPanel("contact"),
+        FieldPanel("in_emergency_box"),
+        FieldPanel("in_footer"),
+        FieldPanel("in_help_box"),
+        FieldPanel("with_feedback"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "help contact"
+
+
 class SignpostingContact(
-    DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, index.Indexed, models.Model
+    PreviewableMixin,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    index.Indexed,
+    models.Model,
 ):
     """A helpline or service that guidance pages point visitors to.
 
     Edited once, shown on every page that chooses it through
-    `SignpostingContactsBlock`. Registered as a snippet in `wagtail_hooks.py`;
-    drafts are reviewed and published like pages.
+    `SignpostingContactsBlock` and, when chosen in the safety settings,
+    across the whole site. Registered as a snippet in `wagtail_hooks.py`;
+    changes go through the "Safeguarding review" workflow like pages.
     """
 
     name = models.CharField(
@@ -132,8 +184,30 @@ class SignpostingContact(
         default=False,
         help_text="Emergency services are shown first and marked 'Emergency'.",
     )
-    # Deleting a contact deletes its revisions too (Wagtail's documented pattern).
+    last_verified = models.DateField(
+        "Last verified",
+        null=True,
+        blank=True,
+        help_text="When someone last rang the number or checked the website and it was right.",
+    )
+    verified_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        verbose_name="Verified by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Deleting a contact deletes its revisions and workflow states too
+    # (Wagtail's documented pattern).
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="signposting_contact")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="signposting_contact",
+        for_concrete_model=False,
+    )
 
     panels = [
         FieldPanel("name"),
@@ -147,6 +221,11 @@ class SignpostingContact(
             heading="Online",
         ),
         FieldPanel("is_emergency"),
+        MultiFieldPanel(
+            [FieldPanel("last_verified"), FieldPanel("verified_by")],
+            heading="Verification",
+            help_text="Check each contact at least every six months.",
+        ),
     ]
 
     search_fields = [
@@ -186,18 +265,36 @@ class SignpostingContact(
         return "guidance/signposting_contact_preview.html"
 
 
-class BreadcrumbsMixin:
-    """`breadcrumb_ancestors`: the ancestors from the home page down, for the breadcrumbs."""
+class BasePage(Page):
+    """What every page of ours shares: breadcrumbs, and whether search engines may list it."""
+
+    hide_from_search_engines = models.BooleanField(
+        "Hide from search engines",
+        default=False,
+        help_text=(
+            "Asks search engines not to list this page (noindex) and leaves it out of the "
+            "sitemap. Visitors can still open it from links and this site's own search."
+        ),
+    )
+
+    promote_panels = [*Page.promote_panels, FieldPanel("hide_from_search_engines")]
+
+    class Meta:
+        abstract = True
 
     @cached_property
     def breadcrumb_ancestors(self):
+        """The ancestors from the home page down (found while routing, when routed)."""
         routed = getattr(self, "_routed_ancestors", None)
         if routed is not None:  # found by HomePage.route in the same query as the page
             return routed
         return list(self.get_ancestors().filter(depth__gt=1))
 
+    def get_sitemap_urls(self, request=None):
+        return [] if self.hide_from_search_engines else super().get_sitemap_urls(request)
 
-class HomePage(Page):
+
+class HomePage(BasePage):
     """The site's front page: an introduction, the emergency box and one card per topic."""
 
     intro = RichTextField(features=SHORT_TEXT_FEATURES, blank=True)
@@ -240,7 +337,7 @@ class HomePage(Page):
         return page.route(request, [])
 
 
-class TopicPage(BreadcrumbsMixin, Page):
+class TopicPage(BasePage):
     """A subject such as "Online safety", listing its guidance pages with their summaries."""
 
     summary = models.TextField(
@@ -251,7 +348,7 @@ class TopicPage(BreadcrumbsMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
     search_fields = [
         *Page.search_fields,
-        index.SearchField("summary"),
+        index.SearchField("summary", boost=2),
         index.SearchField("intro"),
     ]
 
@@ -318,7 +415,7 @@ class GuidancePageQuerySet(PageQuerySet):
         )
 
 
-class GuidancePage(BreadcrumbsMixin, FeedbackPageMixin, Page):
+class GuidancePage(FeedbackPageMixin, BasePage):
     """One piece of guidance, built from `GuidanceStreamBlock` sections."""
 
     objects = PageManager.from_queryset(GuidancePageQuerySet)()
@@ -341,15 +438,16 @@ class GuidancePage(BreadcrumbsMixin, FeedbackPageMixin, Page):
         InlinePanel("related_pages", label="Related page", heading="Related pages", max_num=6),
     ]
     promote_panels = [
-        *Page.promote_panels,
+        *BasePage.promote_panels,
         MultiFieldPanel(
             [FieldPanel("last_reviewed"), FieldPanel("next_review_due")], heading="Review"
         ),
         *FeedbackPageMixin.feedback_panels(),
     ]
+    # Title (boost 2 in Page.search_fields) and summary rank above the body.
     search_fields = [
         *Page.search_fields,
-        index.SearchField("summary"),
+        index.SearchField("summary", boost=2),
         index.SearchField("body"),
     ]
 
