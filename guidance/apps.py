@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete
 
 
-def remember_neutral_exit_url(sender, instance, **kwargs):
-    from .quick_exit import settings_saved
+def help_contacts_changed(sender, **kwargs):
+    from .help_contacts import changed
 
-    settings_saved(instance.site, instance.neutral_exit_url)
+    changed()
 
 
 class GuidanceConfig(AppConfig):
@@ -23,11 +23,16 @@ class GuidanceConfig(AppConfig):
         )
 
         from . import cache_purging
-        from .models import SafetySettings, SignpostingContact
+        from .models import SignpostingContact
 
-        # Quick exit uses a saved destination at once, on this server and (through
-        # the shared cache) on the others.
-        post_save.connect(remember_neutral_exit_url, sender=SafetySettings)
+        # Saving the safety settings tells quick exit, the help contacts and the
+        # page cache itself (SafetySettings.save), once its help contacts are saved.
+
+        # A contact may be one of the site-wide help contacts: read them afresh
+        # before any page is rendered again.
+        for signal in (published, unpublished):
+            signal.connect(help_contacts_changed, sender=SignpostingContact)
+        post_delete.connect(help_contacts_changed, sender=SignpostingContact)
 
         # Visitors see every publish at once: drop what the page cache holds.
         page_published.connect(cache_purging.page_changed, dispatch_uid="purge_published")
@@ -38,4 +43,4 @@ class GuidanceConfig(AppConfig):
         )
         for signal in (published, unpublished):
             signal.connect(cache_purging.contact_changed, sender=SignpostingContact)
-        post_save.connect(cache_purging.everything_changed, sender=SafetySettings)
+        post_delete.connect(cache_purging.everything_changed, sender=SignpostingContact)

@@ -7,8 +7,11 @@ Connected in guidance/apps.py; each handler is exact where the change is:
 - a page moved or deleted: every page, since the addresses of its
   descendants change too;
 - a signposting contact published or unpublished: every page that shows it,
-  found through Wagtail's reference index;
-- the safety settings saved: every page (the emergency box, quick exit).
+  found through Wagtail's reference index, or every page if it is one of
+  the site-wide help contacts (footer, help box, feedback form);
+- a signposting contact deleted: every page;
+- the safety settings saved: every page (the emergency box, the site-wide
+  help contacts, quick exit).
 
 The same addresses are purged from the CDN or proxy in front, through
 Wagtail's frontend-cache module when one is configured (settings:
@@ -52,6 +55,11 @@ def page_changed(sender, instance, **kwargs):
 
 @_safely
 def contact_changed(sender, instance, **kwargs):
+    from .models import SiteHelpContact
+
+    if SiteHelpContact.objects.filter(contact=instance).exists():
+        page_cache.purge_all()  # in every page's footer or help box
+        return
     page_type = ContentType.objects.get_for_model(Page)
     page_ids = (
         ReferenceIndex.get_references_to(instance)

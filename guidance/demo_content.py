@@ -14,6 +14,9 @@ import datetime
 
 LAST_REVIEWED = datetime.date(2026, 9, 1)
 NEXT_REVIEW_DUE = datetime.date(2027, 9, 1)
+# Contacts are checked every six months; the GP entry shows one that is overdue.
+LAST_VERIFIED = datetime.date(2026, 9, 1)
+LAST_VERIFIED_LONG_AGO = datetime.date(2025, 9, 1)
 
 SAFETY_SETTINGS = {"neutral_exit_url": "https://www.bbc.co.uk/weather"}
 
@@ -74,6 +77,7 @@ CONTACTS = [
         "phone": "0808 800 5000",
         "phone_hours": "24 hours a day",
         "website": "https://www.nspcc.org.uk/",
+        "last_verified": LAST_VERIFIED,
     },
     {
         "name": CEOP,
@@ -82,6 +86,7 @@ CONTACTS = [
             "someone is talking to a child online. Children can report too."
         ),
         "online_report_url": "https://www.ceop.police.uk/Safety-Centre/",
+        "last_verified": LAST_VERIFIED,
     },
     {
         "name": GP,
@@ -90,6 +95,7 @@ CONTACTS = [
             "behaving in a sexual way that is not right for their age or could harm others."
         ),
         "website": "https://www.nhs.uk/service-search/find-a-gp",
+        "last_verified": LAST_VERIFIED_LONG_AGO,
     },
     {
         "name": CHILDLINE,
@@ -97,13 +103,18 @@ CONTACTS = [
         "phone": "0800 1111",
         "phone_hours": "24 hours a day",
         "website": "https://www.childline.org.uk/",
+        "last_verified": LAST_VERIFIED,
     },
     {
         "name": POLICE_EMERGENCY,
-        "helps_with": "If someone is in immediate danger, or a crime is happening now.",
+        "helps_with": (
+            "If someone is in immediate danger, or a crime is happening now. If you cannot "
+            "speak, call from a mobile, listen, and press 55 when asked."
+        ),
         "phone": "999",
         "phone_hours": "24 hours a day",
         "is_emergency": True,
+        "last_verified": LAST_VERIFIED,
     },
     {
         "name": POLICE_NON_EMERGENCY,
@@ -112,7 +123,19 @@ CONTACTS = [
         ),
         "phone": "101",
         "phone_hours": "24 hours a day",
+        "last_verified": LAST_VERIFIED,
     },
+]
+
+# The help contacts shown across the site (Settings → Safety settings), in
+# order, with the places each appears (guidance.help_contacts.PLACES).
+# guidance/help_contacts.py shows the same when the database cannot be read.
+HELP_CONTACTS = [
+    (POLICE_EMERGENCY, {"emergency_box", "footer", "help_box", "feedback"}),
+    (POLICE_NON_EMERGENCY, {"footer", "help_box", "feedback"}),
+    (NSPCC, {"footer", "help_box", "feedback"}),
+    (CHILDLINE, {"help_box", "feedback"}),
+    (CEOP, {"feedback"}),
 ]
 
 HOME_PAGE = {
@@ -235,6 +258,9 @@ SEXTING = {
 COVER_YOUR_TRACKS = {
     "slug": "cover-your-tracks-online",
     "title": "How to cover your tracks online",
+    # Overdue for review, so the review report has something to show.
+    "last_reviewed": datetime.date(2025, 6, 1),
+    "next_review_due": datetime.date(2026, 6, 1),
     "summary": (
         "How to make it harder for someone who uses your phone or computer to see that you "
         "looked for help, and what the Leave site button can and cannot do."

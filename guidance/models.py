@@ -29,6 +29,7 @@ from wagtail.models import (
     Orderable,
     Page,
     PageManager,
+    PageViewRestriction,
     PreviewableMixin,
     RevisionMixin,
     WorkflowMixin,
@@ -98,6 +99,14 @@ class SafetySettings(ClusterableModel, BaseSiteSetting):
 
     class Meta:
         verbose_name = "Safety settings"
+
+    def save(self, **kwargs):
+        super().save(**kwargs)  # saves the help contacts too (ClusterableModel)
+        from . import cache_purging, help_contacts, quick_exit
+
+        quick_exit.settings_saved(self.site, self.neutral_exit_url)
+        help_contacts.changed()
+        cache_purging.everything_changed(type(self))
 
 
 class SiteHelpContact(Orderable):
@@ -287,8 +296,17 @@ class BasePage(Page):
         """The ancestors from the home page down (found while routing, when routed)."""
         routed = getattr(self, "_routed_ancestors", None)
         if routed is not None:  # found by HomePage.route in the same query as the page
-            return routed
+            return [page for page in routed if page.depth > 1]
         return list(self.get_ancestors().filter(depth__gt=1))
+
+    def get_view_restrictions(self):
+        """Wagtail's rule (this page's and its ancestors' restrictions, aliases by
+        their source), from the ancestors found while routing when there are."""
+        routed = getattr(self, "_routed_ancestors", None)
+        if routed is None:
+            return super().get_view_restrictions()
+        page_ids = {page.alias_of_id or page.pk for page in [*routed, self]}
+        return PageViewRestriction.objects.filter(page_id__in=page_ids)
 
     def get_sitemap_urls(self, request=None):
         return [] if self.hide_from_search_engines else super().get_sitemap_urls(request)
@@ -317,23 +335,28 @@ class HomePage(BasePage):
         return context
 
     def route(self, request, path_components):
-        """Find the page at this path and its ancestors in one query.
+        """Find the page at this path and all its ancestors in one query.
 
         Wagtail walks down one level at a time, two queries per level. Our
         pages have no routes of their own below them, so the page whose URL
-        path is the whole request path is the answer. Anything else (no such
-        page) falls back to Wagtail's walk, which raises the 404.
+        path is the whole request path is the answer. The ancestors serve the
+        breadcrumbs and the view restrictions. Anything else (no such page)
+        falls back to Wagtail's walk, which raises the 404.
         """
         if not path_components:
             return super().route(request, path_components)
         url_paths = []
         for component in path_components:
             url_paths.append((url_paths[-1] if url_paths else self.url_path) + component + "/")
-        found = {page.url_path: page for page in Page.objects.filter(url_path__in=url_paths)}
-        if url_paths[-1] not in found:
+        root_path = self.path[: self.steplen]
+        found = {
+            page.url_path if page.path != root_path else "": page
+            for page in Page.objects.filter(Q(url_path__in=url_paths) | Q(path=root_path))
+        }
+        if url_paths[-1] not in found or len(found) != len(url_paths) + 1:
             return super().route(request, path_components)
         page = found[url_paths[-1]].specific
-        page._routed_ancestors = [self, *(found[path] for path in url_paths[:-1] if path in found)]
+        page._routed_ancestors = [found[""], self, *(found[path] for path in url_paths[:-1])]
         return page.route(request, [])
 
 

@@ -39,7 +39,12 @@ def _standalone_page(template_name, status, retry_after=None, context=None):
 
 def server_error(request):
     """handler500: 503 while a service behind us is down, 500 for anything else."""
-    if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError):
+        from guidance.last_known import database_failed
+
+        database_failed()  # the page's help numbers come from the last known copy at once
+    if isinstance(error, OUTAGE_ERRORS):
         return _standalone_page("503.html", 503, retry_after=RETRY_AFTER_SECONDS)
     return _standalone_page("500.html", 500)
 

@@ -19,7 +19,7 @@ from django.utils.translation import get_supported_language_variant
 from wagtail.models import Locale, Page, Site
 from wagtail.test.utils import page_tests
 
-from guidance import quick_exit
+from guidance import help_contacts, quick_exit
 from guidance.models import GuidancePage, HomePage, SignpostingContact, TopicPage
 from tests.guidance.factories import (
     GuidancePageFactory,
@@ -124,15 +124,17 @@ def build_site_tree():
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    """Each test starts with an empty cache and no remembered quick-exit URL.
+    """Each test starts with an empty cache and no remembered quick-exit URL or help contacts.
 
     The database is rolled back after each test; these live in memory and
     would otherwise carry one test's settings into the next.
     """
     cache.clear()
     quick_exit.forget_all()
+    help_contacts.forget_all()
     yield
     quick_exit.forget_all()
+    help_contacts.forget_all()
 
 
 @pytest.fixture(scope="session")

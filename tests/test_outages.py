@@ -198,6 +198,7 @@ def assert_error_page_keeps_exit_and_numbers(body):
     html = body.decode()
     assert re.search(r'<a id="quick-exit"[^>]* href="/exit/"', html), "no Leave site link"
     assert 'href="tel:999"' in html
+    assert 'href="tel:08088005000"' in html  # the NSPCC helpline, a site-wide help contact
     assert "Traceback" not in html
 
 

@@ -1,10 +1,11 @@
 """`manage.py load_demo_content`: the demo site, built once and left alone on re-runs."""
 
+import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from wagtail.models import Page, ReferenceIndex, Revision, Site
+from wagtail.models import Page, ReferenceIndex, Revision, Site, WorkflowPage
 
 from guidance.models import (
     GuidancePage,
@@ -12,6 +13,7 @@ from guidance.models import (
     HomePage,
     SafetySettings,
     SignpostingContact,
+    SiteHelpContact,
     TopicPage,
 )
 from tests.support.html import parse
@@ -61,6 +63,7 @@ def snapshot():
         "related links": GuidancePageRelatedPage.objects.count(),
         "sites": list(Site.objects.values()),
         "settings": list(SafetySettings.objects.values()),
+        "help contacts": list(SiteHelpContact.objects.order_by("sort_order").values()),
     }
 
 
@@ -216,3 +219,16 @@ def test_sexting_page_renders_its_sections_and_helpline(client):
     for heading in SEXTING_SECTION_HEADINGS:
         assert heading in headings
     assert 'href="tel:08088005000"' in html
+
+
+def test_the_demo_has_something_for_each_governance_screen():
+    load_demo_content()
+    half_a_year_ago = datetime.date.today() - datetime.timedelta(days=183)
+
+    overdue = GuidancePage.objects.live().overdue()
+    stale = SignpostingContact.objects.filter(last_verified__lt=half_a_year_ago)
+
+    assert "cover-your-tracks-online" in {page.slug for page in overdue}
+    assert "GP or local community services" in {contact.name for contact in stale}
+    assert SiteHelpContact.objects.count() == 5
+    assert WorkflowPage.objects.get(page__depth=1).workflow.name == "Safeguarding review"

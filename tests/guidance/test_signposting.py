@@ -44,11 +44,15 @@ def edit_form_data(contact, **changes):
 
 @pytest.fixture
 def both_pages(client, site_tree):
-    """GET both guidance pages that show the NSPCC helpline, parsed."""
+    """GET both guidance pages that show the NSPCC helpline: their bodies, parsed.
+
+    The body only: the footer and the feedback form show the site-wide help
+    contacts, which have their own tests (test_help_contacts.py).
+    """
 
     def get():
         return [
-            parse_ok(client.get(page.url))
+            parse_ok(client.get(page.url)).select_one(".guidance-body")
             for page in (site_tree.guidance, site_tree.other_guidance)
         ]
 

@@ -1,8 +1,9 @@
 """`manage.py load_demo_content`: the demo site described in `guidance.demo_content`.
 
 Replaces Wagtail's "Welcome" page with a `HomePage`, points the default site at
-it, and loads the safety settings, signposting contacts, the "Online safety"
-topic and its guidance pages. Pages are found by slug and contacts by name;
+it, and loads the signposting contacts, the safety settings (with the help
+contacts shown across the site), the "Online safety" topic and its guidance
+pages (one of them overdue for review). Pages are found by slug and contacts by name;
 each is saved, with a new revision that is then published, only when it is
 missing or differs from the demo content. So running the command again
 changes nothing.
@@ -17,12 +18,14 @@ from wagtail.actions.edit import EditAction
 from wagtail.models import Page, Site
 
 from guidance import demo_content
+from guidance.help_contacts import PLACES
 from guidance.models import (
     GuidancePage,
     GuidancePageRelatedPage,
     HomePage,
     SafetySettings,
     SignpostingContact,
+    SiteHelpContact,
     TopicPage,
 )
 
@@ -37,6 +40,7 @@ CONTACT_FIELDS = [
     "email",
     "online_report_url",
     "is_emergency",
+    "last_verified",
 ]
 CREATED, UPDATED, UNCHANGED, REMOVED = "created", "updated", "unchanged", "removed"
 
@@ -121,7 +125,7 @@ class Command(BaseCommand):
             self.remove_welcome_page(root, site)
             home = self.sync_page(root, HomePage, demo_content.HOME_PAGE)
             site = self.sync_site(site, home)
-            self.sync_safety_settings(site)
+            self.sync_safety_settings(site, contacts)
             topic = self.sync_page(home, TopicPage, demo_content.TOPIC_PAGE)
             self.sync_guidance_pages(topic, {name: c.pk for name, c in contacts.items()})
         self.print_summary(home)
@@ -210,8 +214,8 @@ class Command(BaseCommand):
                 "title": spec["title"],
                 "summary": spec["summary"],
                 "body": raw_body(spec["body"], contact_pks),
-                "last_reviewed": demo_content.LAST_REVIEWED,
-                "next_review_due": demo_content.NEXT_REVIEW_DUE,
+                "last_reviewed": spec.get("last_reviewed", demo_content.LAST_REVIEWED),
+                "next_review_due": spec.get("next_review_due", demo_content.NEXT_REVIEW_DUE),
             }
             page, created = self.get_or_create_draft(topic, GuidancePage, values)
             drafts.append((page, created, values, spec["related"]))
@@ -232,7 +236,7 @@ class Command(BaseCommand):
             self.count("sites", UNCHANGED)
         return site
 
-    def sync_safety_settings(self, site):
+    def sync_safety_settings(self, site, contacts):
         existing = SafetySettings.objects.filter(site=site).first()
         safety = existing or SafetySettings(site=site)
         values = {
@@ -240,11 +244,22 @@ class Command(BaseCommand):
             **demo_content.SAFETY_SETTINGS,
         }
         changed = changed_fields(safety, values)
-        if existing and not changed:
+        help_contacts = [
+            {"contact_id": contacts[name].pk, **{f: p in places for p, f in PLACES.items()}}
+            for name, places in demo_content.HELP_CONTACTS
+        ]
+        current_help_contacts = [
+            {"contact_id": row.contact_id, **{f: getattr(row, f) for f in PLACES.values()}}
+            for row in safety.help_contacts.all()
+        ]
+        if existing and not changed and current_help_contacts == help_contacts:
             self.count("safety settings", UNCHANGED)
             return
         for name in changed:
             setattr(safety, name, values[name])
+        safety.help_contacts = [
+            SiteHelpContact(sort_order=order, **row) for order, row in enumerate(help_contacts)
+        ]
         safety.full_clean()
         safety.save()
         self.count("safety settings", UPDATED if existing else CREATED)
