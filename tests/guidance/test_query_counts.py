@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
 from guidance.models import GuidancePage, GuidancePageRelatedPage
 from tests.guidance.factories import (
@@ -118,3 +119,29 @@ def test_an_address_that_is_not_a_page_is_a_404(client, site_tree):
     assert client.get("/online-safety/no-such-page/").status_code == 404
     assert client.get("/no-such-topic/sexting/").status_code == 404
     assert client.get(site_tree.guidance.url + "extra/").status_code == 404
+
+
+def test_a_password_on_the_topic_still_guards_its_guidance_pages(client, site_tree):
+    # The routed page's view restrictions are checked from the ancestors found
+    # while routing (BasePage.get_view_restrictions): they must still apply.
+    PageViewRestriction.objects.create(
+        page=site_tree.topic, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+
+    response = client.get(site_tree.guidance.url)
+
+    assert response.status_code == 200
+    assert b"Know the law" not in response.content
+    assert b'name="password"' in response.content
+
+
+def test_a_password_on_the_page_itself_guards_it(client, site_tree):
+    PageViewRestriction.objects.create(
+        page=site_tree.guidance, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+
+    response = client.get(site_tree.guidance.url)
+
+    assert b"Know the law" not in response.content
+    assert b'name="password"' in response.content
+    assert b"Signs to look for" in client.get(site_tree.other_guidance.url).content
