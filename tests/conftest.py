@@ -184,3 +184,21 @@ def site_tree(shared_site_tree, db):
     if shared_site_tree is not None:
         return copy.deepcopy(shared_site_tree)
     return build_site_tree()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The `scale_out` tests need PostgreSQL: on any other database they are deselected."""
+    import os
+
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        return
+    deselected = [item for item in items if item.get_closest_marker("scale_out")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("scale_out")]
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line(
+                f"{len(deselected)} scale_out tests deselected: they run only on PostgreSQL "
+                "(DATABASE_URL=postgres://...)"
+            )
