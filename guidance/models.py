@@ -141,6 +141,46 @@ class SiteHelpContact(Orderable):
         verbose_name = "help contact"
 
 
+class SignpostingContactQuerySet(models.QuerySet):
+    """Contacts by when they are next due to be verified (Reports → Guidance due for review).
+
+    A contact is due `CONTACT_VERIFY_EVERY_DAYS` after it was last verified;
+    one never verified is due now.
+    """
+
+    @staticmethod
+    def _verified_before(day):
+        every = datetime.timedelta(days=django_settings.CONTACT_VERIFY_EVERY_DAYS)
+        return Q(last_verified__lt=day - every)
+
+    def overdue(self):
+        return self.filter(self._verified_before(timezone.localdate()))
+
+    def due_within(self, days):
+        """Overdue, or due within the next `days` days."""
+        soon = timezone.localdate() + datetime.timedelta(days=days)
+        return self.filter(self._verified_before(soon + datetime.timedelta(days=1)))
+
+    def undated(self):
+        return self.filter(last_verified__isnull=True)
+
+    def most_urgent_first(self):
+        return self.order_by(F("last_verified").asc(nulls_first=True), "name", "pk")
+
+    def verification_counts(self, soon_days=30):
+        """{"overdue", "due_soon", "undated"} counts, in one query."""
+        today = timezone.localdate()
+        soon = today + datetime.timedelta(days=soon_days)
+        overdue = self._verified_before(today)
+        return self.aggregate(
+            overdue=Count("pk", filter=overdue),
+            due_soon=Count(
+                "pk", filter=self._verified_before(soon + datetime.timedelta(days=1)) & ~overdue
+            ),
+            undated=Count("pk", filter=Q(last_verified__isnull=True)),
+        )
+
+
 class SignpostingContact(
     PreviewableMixin,
     WorkflowMixin,
@@ -207,6 +247,8 @@ class SignpostingContact(
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    objects = SignpostingContactQuerySet.as_manager()
+
     # Deleting a contact deletes its revisions and workflow states too
     # (Wagtail's documented pattern).
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="signposting_contact")
@@ -250,6 +292,14 @@ class SignpostingContact(
 
     def __str__(self):
         return self.name
+
+    @property
+    def verification_due(self):
+        """The day this contact should next be verified, or None if it never was."""
+        if self.last_verified is None:
+            return None
+        every = datetime.timedelta(days=django_settings.CONTACT_VERIFY_EVERY_DAYS)
+        return self.last_verified + every
 
     def clean(self):
         super().clean()

@@ -62,3 +62,30 @@ def register_review_due_menu_item():
 def add_review_due_dashboard_panel(request, panels):
     if can_edit_pages(request.user):
         panels.append(ReviewDueDashboardPanel(request.user))
+
+
+# Review before publishing (guidance/review.py, docs/governance.md): every
+# publish that skips the "Safeguarding review" workflow is in the audit log.
+# Imported where used, so this block stands alone at the end of the file.
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    from .review import register_log_actions
+
+    register_log_actions(actions)
+
+
+@hooks.register("after_publish_page")
+def record_page_published_without_review(request, page):
+    from .review import record_publish_without_review
+
+    record_publish_without_review(request, page)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def record_contact_published_without_review(request, instance):
+    from .review import record_snippet_publish_without_review
+
+    record_snippet_publish_without_review(request, instance)

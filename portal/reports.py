@@ -1,5 +1,9 @@
 """What every admin report of the portal shares (feedback and guidance reports)."""
 
+from itertools import chain
+
+from feedback.exports import BOM, neutralise_formula
+
 
 class InvalidFiltersGiveNoRowsMixin:
     """For a Wagtail `ReportView`: filters that do not validate list nothing.
@@ -16,3 +20,25 @@ class InvalidFiltersGiveNoRowsMixin:
         if self.filters_are_invalid:
             return queryset.none()
         return super().filter_queryset(queryset)
+
+
+class SafeSpreadsheetExportMixin:
+    """For a Wagtail `ReportView`: its CSV and XLSX downloads, made safe to open.
+
+    Wagtail's CSV leaves a cell such as `=HYPERLINK(...)` live; here every
+    text cell a spreadsheet would run as a formula gets a leading `'`, as in
+    the feedback exports (feedback/exports.py), and the file starts with a
+    byte-order mark so that Excel reads it as UTF-8. Wagtail's XLSX already
+    stores such cells as text.
+    """
+
+    def get_preprocess_function(self, field, value, export_format):
+        preprocess = super().get_preprocess_function(field, value, export_format)
+        if export_format != self.FORMAT_CSV:
+            return preprocess
+        if preprocess is None:
+            return neutralise_formula
+        return lambda cell: neutralise_formula(preprocess(cell))
+
+    def stream_csv(self, queryset):
+        return chain([BOM], super().stream_csv(queryset))

@@ -315,6 +315,10 @@ TRUSTED_PROXY_COUNT = int(
     or "0"
 )
 FEEDBACK_RETENTION_DAYS = int(os.environ.get("FEEDBACK_RETENTION_DAYS", "730"))
+
+# A signposting contact not verified for this many days (about six months)
+# is listed under Reports → Guidance due for review.
+CONTACT_VERIFY_EVERY_DAYS = int(os.environ.get("CONTACT_VERIFY_EVERY_DAYS", "183"))
 # The admin's XLSX download is capped so it finishes inside the app server's
 # worker timeout (openpyxl writes about 16,000 rows/s); CSV has no cap.
 FEEDBACK_ADMIN_XLSX_MAX_ROWS = int(os.environ.get("FEEDBACK_ADMIN_XLSX_MAX_ROWS", "250000"))
