@@ -1,7 +1,8 @@
 """The CDN or proxy in front is told to drop exactly what the page cache drops.
 
 A real HTTP server on loopback stands in for Varnish: it records each PURGE
-that Wagtail's frontend-cache HTTP backend sends.
+that the frontend-cache HTTP backend (portal/cdn.py) sends. A proxy that is
+down, or accepts and never answers, never stops or stalls a publish.
 """
 
 import threading
@@ -10,7 +11,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from guidance.models import SafetySettings
+from portal import cdn as cdn_backend
+from tests.support.faults import SilentListener
 from tests.support.servers import free_port
+
+
+@pytest.fixture(autouse=True)
+def no_remembered_failure():
+    cdn_backend.forget_failures()
+    yield
+    cdn_backend.forget_failures()
 
 
 class PurgeRecorder(BaseHTTPRequestHandler):
@@ -33,7 +43,7 @@ def cdn(settings):
     thread.start()
     settings.WAGTAILFRONTENDCACHE = {
         "varnish": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "BACKEND": "portal.cdn.HTTPBackend",
             "LOCATION": f"http://127.0.0.1:{server.server_port}",
         }
     }
@@ -76,7 +86,7 @@ def test_saving_the_safety_settings_purges_every_live_page(cdn, site_tree):
 def test_a_cdn_that_is_down_never_stops_a_publish(settings, site_tree, caplog):
     settings.WAGTAILFRONTENDCACHE = {
         "varnish": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "BACKEND": "portal.cdn.HTTPBackend",
             "LOCATION": f"http://127.0.0.1:{free_port()}",  # nothing listens
         }
     }
@@ -89,3 +99,23 @@ def test_a_cdn_that_is_down_never_stops_a_publish(settings, site_tree, caplog):
     assert page.title == "Sexting and the law"
     assert page.live
     assert "Couldn't purge" in caplog.text
+
+
+def test_a_proxy_that_never_answers_holds_a_publish_for_one_timeout_only(
+    settings, site_tree, caplog
+):
+    settings.FRONTEND_CACHE_TIMEOUT = 0.5
+    with SilentListener() as silent:
+        settings.WAGTAILFRONTENDCACHE = {
+            "varnish": {
+                "BACKEND": "portal.cdn.HTTPBackend",
+                "LOCATION": f"http://127.0.0.1:{silent.port}",
+            }
+        }
+        safety = SafetySettings.for_site(site_tree.site)
+        safety.emergency_text = "Call 999 now."
+        safety.save()  # purges every page: the first times out, the rest are skipped
+
+    assert SafetySettings.for_site(site_tree.site).emergency_text == "Call 999 now."
+    assert caplog.text.count("Couldn't purge") == 1
+    assert "Skipped purging" in caplog.text

@@ -143,9 +143,11 @@ PAGE_CACHE_EXCLUDED_PREFIXES = (
 WAGTAILFRONTENDCACHE = {}
 if os.environ.get("FRONTEND_CACHE_HTTP_URL"):
     WAGTAILFRONTENDCACHE["http"] = {
-        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "BACKEND": "portal.cdn.HTTPBackend",  # Wagtail's, with a timeout
         "LOCATION": os.environ["FRONTEND_CACHE_HTTP_URL"],
     }
+# Seconds one PURGE may take before the publish goes on without it.
+FRONTEND_CACHE_TIMEOUT = float(os.environ.get("FRONTEND_CACHE_TIMEOUT", "2"))
 if os.environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"):
     WAGTAILFRONTENDCACHE["cloudflare"] = {
         "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
