@@ -64,6 +64,27 @@ def add_review_due_dashboard_panel(request, panels):
         panels.append(ReviewDueDashboardPanel(request.user))
 
 
+# Safeguarding content checks (guidance/content_checks.py, docs/content_checks.md).
+# Imported where used, so this block stands alone.
+
+
+@hooks.register("construct_wagtail_userbar")
+def use_safeguarding_content_checker(request, items, page):
+    """Our rules in Wagtail's checker: user bar, preview and the editor's Checks panel."""
+    from .content_checks import use_safeguarding_checker
+
+    use_safeguarding_checker(items)
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_about_safeguarding_content(request, page):
+    """After saving or publishing: the same rules as a warning; never blocks the save."""
+    from .content_checks import warn_after_save
+
+    warn_after_save(request, page)
+
+
 # Review before publishing (guidance/review.py, docs/governance.md): every
 # publish that skips the "Safeguarding review" workflow is in the audit log.
 # Imported where used, so this block stands alone at the end of the file.
