@@ -325,7 +325,7 @@ COVER_YOUR_TRACKS = {
             ),
         ),
         section("Get help"),
-        text("If you are in danger now, call 999."),
+        text('If you are in danger now, call <a href="tel:999">999</a>.'),
         contacts(POLICE_EMERGENCY, NSPCC, POLICE_NON_EMERGENCY),
     ],
     "related": ["sexting", "online-grooming"],
@@ -375,7 +375,7 @@ ONLINE_GROOMING = {
         callout(
             "warning",
             "If a child is in immediate danger",
-            html("Call 999 now."),
+            html('Call <a href="tel:999">999</a> now.'),
         ),
         section("Report it to CEOP"),
         text(

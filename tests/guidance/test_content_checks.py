@@ -296,14 +296,9 @@ def test_the_warning_is_shown_to_the_editor_on_the_next_page(client, site_tree, 
 
 # Demo content that trips a rule, reported rather than hidden: link the number
 # ("Phone link" in the link chooser) and remove the entry.
-DEMO_TRIPS = {
-    ("cover-your-tracks-online", UNLINKED_PHONE_NUMBER.id): (
-        "Text block under 'Get help': “If you are in danger now, call 999.”"
-    ),
-    ("online-grooming", UNLINKED_PHONE_NUMBER.id): (
-        "Warning block 'If a child is in immediate danger': “Call 999 now.”"
-    ),
-}
+# Demo content that trips a rule, as {(slug, rule id): where}: none. An entry
+# here marks that case as expected to fail until the demo is fixed.
+DEMO_TRIPS = {}
 DEMO_SLUGS = ["sexting", "cover-your-tracks-online", "online-grooming"]
 RULE_IDS = [rule.id for rule in content_checks.OUR_RULES]
 
