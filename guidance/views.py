@@ -3,13 +3,20 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from .quick_exit import neutral_exit_url
+from .search import (
+    QUERY_MAX_LENGTH,
+    clean_query,
+    promotions_for,
+    record_search,
+    searchable_text,
+)
 
 SEARCH_RESULTS_PER_PAGE = 10
-SEARCH_QUERY_MAX_LENGTH = 200
 
 
 @require_safe
@@ -29,18 +36,52 @@ def quick_exit(request):
 
 @require_safe
 def search(request):
-    """Site search over live, public pages (Wagtail's database backend)."""
-    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
+    """Site search over live, public pages, editors' promoted results first.
+
+    Wagtail's database backend (PostgreSQL full-text search on PostgreSQL).
+    The first page of results for a query is counted (guidance/search.py);
+    a page with a query string is sent `no-store` and never kept by the page
+    cache, so every search is counted and a shared device's browser keeps
+    no copy of what was searched. See docs/search_and_seo.md.
+    """
+    query = clean_query(request.GET.get("q", ""))
+    promotions = promotions_for(query) if query else []
     results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().filter(depth__gt=1).specific().search(query)
+    words = searchable_text(query)
+    if words:
+        promoted_pages = [promotion.page_id for promotion in promotions if promotion.page_id]
+        results = (
+            Page.objects.live()
+            .public()
+            .filter(depth__gt=1)
+            .exclude(pk__in=promoted_pages)
+            .specific()
+            .search(words)
+        )
     paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
     try:
         page_of_results = paginator.page(request.GET.get("page", 1))
     except (PageNotAnInteger, EmptyPage):
         page_of_results = paginator.page(1)
-    return render(
-        request,
-        "guidance/search.html",
-        {"query": query, "results": page_of_results},
-    )
+    found = bool(promotions) or paginator.count > 0
+    if query and request.method == "GET" and page_of_results.number == 1:
+        record_search(query, found=found)
+    context = {
+        "query": query,
+        "query_max_length": QUERY_MAX_LENGTH,
+        "promotions": promotions,
+        "results": page_of_results,
+        "found": found,
+        "canonical_url": _site_url(request, reverse("search")),
+    }
+    response = render(request, "guidance/search.html", context)
+    if request.GET:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def _site_url(request, path):
+    """`path` on the site's own address (the Wagtail Site), as page canonicals are."""
+    site = Site.find_for_request(request)
+    return site.root_url + path if site else request.build_absolute_uri(path)
+

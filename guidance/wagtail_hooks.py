@@ -85,6 +85,91 @@ def warn_about_safeguarding_content(request, page):
     warn_after_save(request, page)
 
 
+# Search reports (guidance/search_reports.py, docs/search_and_seo.md): "Search
+# terms" and "Searches with no results" for analysts and moderators. Imported
+# where used, so this block stands alone at the end of the file.
+
+
+@hooks.register("register_admin_urls", order=-1)
+def register_search_report_urls():
+    """Ours at Wagtail's "Search terms" address (found first: order=-1); the no-results report."""
+    from .search_reports import NoResultsReport, SearchTermsReport
+
+    no_results = [
+        path("searches-with-no-results/", NoResultsReport.as_view(), name="no_results"),
+        path(
+            "searches-with-no-results/results/",
+            NoResultsReport.as_view(results_only=True),
+            name="no_results_results",
+        ),
+    ]
+    return [
+        path("searchpicks/reports/search-terms/", SearchTermsReport.as_view()),
+        path(
+            "searchpicks/reports/search-terms/results/",
+            SearchTermsReport.as_view(results_only=True),
+        ),
+        path(
+            "reports/",
+            include((no_results, "guidance_search_reports"), namespace="guidance_search_reports"),
+        ),
+    ]
+
+
+class SearchTermsMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .search_reports import can_view_search_terms
+
+        return can_view_search_terms(request.user)
+
+
+class NoResultsMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .search_reports import can_view_no_results
+
+        return can_view_no_results(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_search_terms_menu_item():
+    return SearchTermsMenuItem(
+        "Search terms",
+        reverse("wagtailsearchpromotions:search_terms"),
+        name="search-terms-report",
+        icon_name="search",
+        order=1300,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_no_results_menu_item():
+    return NoResultsMenuItem(
+        "Searches with no results",
+        reverse("guidance_search_reports:no_results"),
+        name="searches-with-no-results",
+        icon_name="search",
+        order=1310,
+    )
+
+
+@hooks.register("construct_reports_menu")
+def drop_wagtails_superuser_only_search_terms_item(request, menu_items):
+    """Wagtail's own entry (superusers only) leads to the same report as ours."""
+    menu_items[:] = [item for item in menu_items if item.name != "search-terms"]
+
+
+@hooks.register("register_permissions")
+def register_search_report_permissions():
+    """So that Settings → Groups can give these reports to other groups too."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    return Permission.objects.filter(
+        Q(content_type__app_label="wagtailsearchpromotions", codename="view_query")
+        | Q(content_type__app_label="guidance", codename="view_noresultssearch")
+    )
+
+
 # Review before publishing (guidance/review.py, docs/governance.md): every
 # publish that skips the "Safeguarding review" workflow is in the audit log.
 # Imported where used, so this block stands alone at the end of the file.

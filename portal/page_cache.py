@@ -9,12 +9,15 @@ it). A cached page costs no query and no rendering, and goes out with
 - **Already compressed:** each page is stored as brotli and gzip, and sent
   as whichever the client accepts (plain for the rare one that takes neither).
 - **What is cached:** GET and HEAD of public pages by visitors without a
-  session cookie, answered 200 with HTML and no cookie. Query strings are
-  cached only for the search page (`q`, `page`); anywhere else a query
-  string bypasses the cache, so it cannot be filled with junk addresses.
+  session cookie, answered 200 with HTML and no cookie, including the bare
+  search page `/search/`. An address with a query string is never cached:
+  nobody can fill the cache with junk addresses, and search results
+  (`/search/?q=…`) reach the view every time, so each search is counted
+  (guidance/search.py); the view sends them `no-store`.
 - **Never cached:** anyone with a session (staff): their answers are marked
   `private, no-store`; the admin, previews, feedback, `/exit/`, health
-  checks, static files and documents (`PAGE_CACHE_EXCLUDED_PREFIXES`).
+  checks, static files and documents (`PAGE_CACHE_EXCLUDED_PREFIXES`);
+  anything but HTML (robots.txt, sitemap.xml).
 - **Fresh at every publish:** `purge_pages` drops exact pages and `purge_all`
   every page, here and in the CDN in front (Wagtail's frontend-cache module,
   when `WAGTAILFRONTENDCACHE` names one); guidance/cache_purging.py and
@@ -43,8 +46,6 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "page-cache:generation"
 ENTRY_FORMAT = 2  # raise when the stored entry changes shape, so old entries are ignored
 STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options")
-SEARCH_PATH = "/search/"
-SEARCH_PARAMETERS = {"q", "page"}
 
 
 def _generation():
@@ -63,10 +64,8 @@ def _cacheable_path(request):
         return None
     if request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES):
         return None
-    if request.GET:
-        if request.path != SEARCH_PATH or set(request.GET) - SEARCH_PARAMETERS:
-            return None
-        return request.get_full_path()
+    if request.GET:  # search results, tracking tags, junk: rendered every time
+        return None
     return request.path
 
 
@@ -118,12 +117,8 @@ def _store(path, response):
         "headers": [(name, response[name]) for name in STORED_HEADERS if name in response],
         "stored_at": time.time(),
     }
-    timeout = settings.PAGE_CACHE_MAX_AGE
-    if not path.startswith(SEARCH_PATH):
-        # Kept past its age for outages; search results are not: anyone can
-        # make new ones, and they must not fill the cache for a day.
-        timeout += settings.PAGE_CACHE_STALE_IF_ERROR
-    cache.set(_key(path), entry, timeout)
+    # Kept past its age, to be served while rendering fails (an outage).
+    cache.set(_key(path), entry, settings.PAGE_CACHE_MAX_AGE + settings.PAGE_CACHE_STALE_IF_ERROR)
     return entry
 
 

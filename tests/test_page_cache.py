@@ -8,6 +8,7 @@ import gzip
 import brotli
 import pytest
 from django.test import Client
+from wagtail.contrib.search_promotions.models import Query
 
 from feedback.models import VisitReason
 from guidance.models import SafetySettings
@@ -19,7 +20,7 @@ PUBLIC_CACHE_CONTROL = "public, max-age=300, s-maxage=300, stale-if-error=86400"
 
 @pytest.fixture
 def public_paths(site_tree):
-    return ["/", site_tree.topic.url, site_tree.guidance.url, "/search/?q=sexting"]
+    return ["/", site_tree.topic.url, site_tree.guidance.url, "/search/"]
 
 
 def anonymous_get(path, **headers):
@@ -102,6 +103,26 @@ def test_an_address_with_a_query_string_is_not_kept(site_tree):
 
     assert response.status_code == 200
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_search_results_reach_the_view_every_time_and_are_sent_no_store(
+    site_tree, django_assert_max_num_queries
+):
+    anonymous_get("/search/?q=sexting")
+
+    with django_assert_max_num_queries(50) as queries:
+        again = anonymous_get("/search/?q=sexting")
+
+    assert len(queries) > 0  # rendered (and counted), not served from the cache
+    assert again.status_code == 200
+    assert again["Cache-Control"] == "no-store"  # nor kept by the browser or a CDN
+    assert "Age" not in again.headers
+    assert "Set-Cookie" not in again.headers
+    assert Query.get("sexting").hits == 2
+
+
+def test_staff_search_results_are_not_stored_either(admin_client, site_tree):
+    assert admin_client.get("/search/?q=sexting")["Cache-Control"] == "no-store"
 
 
 def test_a_publish_shows_on_the_next_visit_and_a_draft_does_not(site_tree):

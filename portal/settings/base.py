@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.frontend_cache",
+    # Promoted results and the "Search terms" counts (docs/search_and_seo.md).
+    "wagtail.contrib.search_promotions",
+    "wagtail.contrib.sitemaps",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # the sitemap.xml template
 ]
 
 MIDDLEWARE = [
@@ -295,6 +299,10 @@ WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Safeguarding guidance")
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the name authenticator apps show
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Moving a page or changing its slug leaves a permanent redirect from the old
+# address (Wagtail's default, stated here because links in leaflets and
+# school letters must keep working). docs/search_and_seo.md.
+WAGTAILREDIRECTS_AUTO_CREATE = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx"]
 # The admin must not call out to another origin: no update check, no Gravatar.
 WAGTAIL_ENABLE_UPDATE_CHECK = False

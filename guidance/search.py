@@ -1,0 +1,187 @@
+"""Site search: the words searched, the promoted results, and what is counted.
+
+`guidance.views.search` runs the search; this module holds what it needs
+around it (docs/search_and_seo.md):
+
+- `clean_query`: the visitor's words as searched: no control characters
+  (NUL breaks PostgreSQL), no runs of spaces, at most `QUERY_MAX_LENGTH`.
+- `promotions_for`: the results editors pinned for a query (Wagtail's
+  `SearchPromotion`, Settings → Promoted search results), live public pages
+  and external links only.
+- `record_search`: one hit a day for the query in Wagtail's `Query` (the
+  "Search terms" report) and, when nothing was found, in `NoResultsSearch`
+  (the "Searches with no results" report). Only `stored_query_text` is
+  kept: lower case, punctuation dropped, e-mail addresses, phone numbers,
+  National Insurance numbers and postcodes replaced by "[removed]"
+  (feedback/scrubbing.py). Never the address, time of day, page of results
+  or anything else about the visitor. A database failure here is logged and
+  swallowed: the visitor still gets their results.
+
+`NoResultsSearch` is a model of the guidance app defined here, beside the
+only code that writes it; the URLconf (through guidance.views) and the
+admin hooks import this module, so it is registered before any request,
+system check or migration command runs.
+"""
+
+import logging
+import re
+import unicodedata
+
+from django.db import DatabaseError, models, transaction
+from django.db.models import F, Max, Q, Sum
+from django.utils import timezone
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import Page
+from wagtail.search.utils import MAX_QUERY_STRING_LENGTH, normalise_query_string
+
+from feedback.scrubbing import REMOVED, remove_control_characters, scrub_personal_data
+
+logger = logging.getLogger(__name__)
+
+QUERY_MAX_LENGTH = 200
+# Personal details are looked for in this much of what was typed, so a phone
+# number cut in two by QUERY_MAX_LENGTH is still found whole.
+SCRUB_SCAN_LENGTH = 2 * QUERY_MAX_LENGTH
+# A word: letters and digits, with apostrophes or hyphens inside ("don't", "e-safety").
+WORD_PATTERN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def clean_query(raw):
+    """The words to search for: control characters out, spaces folded, at most 200 characters."""
+    text = remove_control_characters(raw or "")
+    return " ".join(text.split())[:QUERY_MAX_LENGTH].strip()
+
+
+def searchable_text(query):
+    """`query` as given to the search backend: its words only, "" if it has none.
+
+    Operators and quotes mean nothing in a plain-text search, and some
+    break a backend: SQLite's puts each word in FTS5 double quotes without
+    escaping a `"` (a syntax error, so a 503), and both fail on a query
+    with no word at all.
+    """
+    return _words(query)
+
+
+def _words(text):
+    return " ".join(WORD_PATTERN.findall(text))
+
+
+def stored_query_text(raw):
+    """What may be kept of a search: lower-case words, personal details replaced by [removed].
+
+    "Nudes?" and "nudes" count as one search; "call me on 07700 900123" is
+    kept as "call me on [removed]". Empty when nothing but symbols was typed.
+    """
+    text = unicodedata.normalize("NFKC", remove_control_characters(raw or ""))
+    text = scrub_personal_data(" ".join(text.split())[:SCRUB_SCAN_LENGTH])
+    text = f" {REMOVED} ".join(_words(part) for part in text.split(REMOVED))
+    text = " ".join(text.lower().split())
+    if len(text) > MAX_QUERY_STRING_LENGTH:
+        text = text[: MAX_QUERY_STRING_LENGTH + 1].rsplit(" ", 1)[0] or text
+    return text[:MAX_QUERY_STRING_LENGTH]
+
+
+def promotions_for(query):
+    """Editors' pinned results for `query`, in their order: live public pages, external links.
+
+    Found by the stored form of the words ("Nudes?" finds the promotion for
+    "nudes") and by Wagtail's own (lower case, spaces folded). Each page or
+    link appears once.
+    """
+    texts = {stored_query_text(query), normalise_query_string(query)} - {""}
+    if not texts:
+        return []
+    public_pages = Page.objects.live().public()
+    promotions = (
+        SearchPromotion.objects.filter(query__query_string__in=texts)
+        .filter(Q(page__isnull=True, external_link_url__gt="") | Q(page__in=public_pages))
+        .select_related("page")
+        .order_by("sort_order", "pk")
+    )
+    unique, seen = [], set()
+    for promotion in promotions:
+        key = promotion.page_id or promotion.external_link_url
+        if key not in seen:
+            seen.add(key)
+            if promotion.page is not None:
+                promotion.page = promotion.page.specific
+            unique.append(promotion)
+    return unique
+
+
+def record_search(query, *, found):
+    """Count one search for `query` today; also as a search with no results unless `found`.
+
+    Only `stored_query_text(query)` is kept. Never raises for a database
+    failure: the search has been answered, and counting it is not worth a
+    visitor's error page.
+    """
+    text = stored_query_text(query)
+    if not text:
+        return
+    try:
+        with transaction.atomic():
+            Query.get(text).add_hit(date=timezone.localdate())
+            if not found:
+                NoResultsSearch.add_hit(text)
+    except DatabaseError:
+        logger.warning("Search not counted: the database could not record it", exc_info=True)
+
+
+class NoResultsSearchQuerySet(models.QuerySet):
+    def between(self, first=None, last=None):
+        """Days from `first` to `last`, both included; either may be None (open-ended)."""
+        days = self
+        if first:
+            days = days.filter(date__gte=first)
+        if last:
+            days = days.filter(date__lte=last)
+        return days
+
+    def by_query(self):
+        """One row per query: {"query_text", "searches", "last_searched"}."""
+        return (
+            self.values("query_text")
+            .annotate(searches=Sum("hits"), last_searched=Max("date"))
+            .order_by()
+        )
+
+
+class NoResultsSearch(models.Model):
+    """How many times, on one day, a search found nothing at all (no result, no promotion).
+
+    One row per day and query, holding the stored form of the words
+    (`stored_query_text`) and a count: nothing about who searched. Read by
+    Reports → Searches with no results (guidance/search_reports.py).
+    """
+
+    date = models.DateField()
+    query_text = models.CharField("search words", max_length=MAX_QUERY_STRING_LENGTH)
+    hits = models.PositiveIntegerField("searches", default=0)
+
+    objects = NoResultsSearchQuerySet.as_manager()
+
+    class Meta:
+        app_label = "guidance"
+        verbose_name = "search with no results"
+        verbose_name_plural = "searches with no results"
+        ordering = ["-date", "query_text"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "query_text"], name="no_results_search_day")
+        ]
+
+    def __str__(self):
+        return f"{self.query_text} ({self.date}: {self.hits})"
+
+    @classmethod
+    def add_hit(cls, query_text, date=None):
+        """Add one to today's count for `query_text`, creating the day's row if needed."""
+        date = date or timezone.localdate()
+        updated = cls.objects.filter(date=date, query_text=query_text).update(hits=F("hits") + 1)
+        if not updated:
+            _, created = cls.objects.get_or_create(
+                date=date, query_text=query_text, defaults={"hits": 1}
+            )
+            if not created:  # made by a concurrent search since the update above
+                cls.objects.filter(date=date, query_text=query_text).update(hits=F("hits") + 1)
