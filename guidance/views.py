@@ -5,6 +5,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Page, Site
 
 from .quick_exit import neutral_exit_url
@@ -85,3 +86,30 @@ def _site_url(request, path):
     site = Site.find_for_request(request)
     return site.root_url + path if site else request.build_absolute_uri(path)
 
+
+@require_safe
+def robots_txt(request):
+    """robots.txt: the endpoints crawlers should leave alone, and where the sitemap is.
+
+    The sitemap's address is on the host the crawler asked (the sitemaps
+    protocol wants it on the same host as robots.txt), with the scheme the
+    request came in on (https behind the load balancer).
+    """
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+@require_safe
+def sitemap(request):
+    """/sitemap.xml (Wagtail's): live, public pages not hidden from search engines.
+
+    Sent `no-cache`: the page cache keeps only HTML, and a CDN must ask again
+    each time, so a publish shows at once with nothing to purge.
+    """
+    response = wagtail_sitemap(request)
+    response["Cache-Control"] = "no-cache"
+    return response

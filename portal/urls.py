@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.urls import include, path
-from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -21,10 +20,8 @@ urlpatterns = [
     path("health/live/", portal_views.live, name="health_live"),
     path("health/ready/", portal_views.ready, name="health_ready"),
     # Crawlers may index the guidance, not the endpoints around it.
-    path(
-        "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
-    ),
+    path("robots.txt", guidance_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", guidance_views.sitemap, name="sitemap"),
 ]
 
 if settings.DEBUG:

@@ -125,6 +125,16 @@ def test_staff_search_results_are_not_stored_either(admin_client, site_tree):
     assert admin_client.get("/search/?q=sexting")["Cache-Control"] == "no-store"
 
 
+def test_only_html_is_kept_so_robots_txt_and_the_sitemap_are_always_fresh(site_tree):
+    for path in ["/robots.txt", "/sitemap.xml"]:
+        for _ in range(2):
+            response = anonymous_get(path)
+            assert response.status_code == 200, path
+            assert "Age" not in response.headers, path
+            assert "public" not in response.get("Cache-Control", ""), path
+            assert "Set-Cookie" not in response.headers, path
+
+
 def test_a_publish_shows_on_the_next_visit_and_a_draft_does_not(site_tree):
     page = site_tree.guidance
     anonymous_get(page.url)  # cached
