@@ -125,8 +125,9 @@ def record_search(query, *, found):
             Query.get(text).add_hit(date=timezone.localdate())
             if not found:
                 NoResultsSearch.add_hit(text)
-    except DatabaseError:
-        logger.warning("Search not counted: the database could not record it", exc_info=True)
+    except DatabaseError as error:
+        # The error's class only: its message could quote the words.
+        logger.warning("Search not counted: the database failed (%s)", type(error).__name__)
 
 
 class NoResultsSearchQuerySet(models.QuerySet):

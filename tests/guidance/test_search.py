@@ -329,6 +329,7 @@ def test_when_the_database_cannot_count_the_search_is_still_answered(site_tree, 
 
     assert (site_tree.guidance.url, "Sexting") in result_links(response)
     assert "Search not counted" in caplog.text
+    assert "sexting" not in caplog.text.lower()  # the words are not logged
     assert not QueryDailyHits.objects.exists()
     assert not Query.objects.exists()  # the whole count is rolled back
     # The connection is still usable afterwards.
