@@ -220,7 +220,7 @@ def main():
         f"(spawn rate {args.spawn_rate:g}/s), 1-3 s between actions"
     )
     claim_redis_index(args.redis_db)
-    check_connection_budget(1, args)
+    check_connection_budget(["gunicorn-gthread"], 1, args)
     folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
     database = f"bench_load_{os.getpid()}"
     running = Running()

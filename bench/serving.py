@@ -160,11 +160,13 @@ def drop_database(name):
     postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def check_connection_budget(servers, args):
-    """Refuse to start more app-server threads than PostgreSQL has connections to spare.
+def check_connection_budget(kinds, db_cases, args):
+    """Refuse to hold more PostgreSQL connections than it has to spare.
 
-    Each thread keeps its connection open (DATABASE_CONN_MAX_AGE, 60 s); too
-    many would take PostgreSQL's last connections from everyone else on it.
+    Each app-server thread that queries keeps its connection open
+    (DATABASE_CONN_MAX_AGE, 60 s): under the cold and feedback cases every
+    thread does; otherwise only the first render in each worker. Too many
+    would take PostgreSQL's last connections from everyone else on it.
     """
     import psycopg2
 
@@ -177,12 +179,13 @@ def check_connection_budget(servers, args):
             spare = cursor.fetchone()[0]
     finally:
         connection.close()
-    wanted = servers * args.workers * args.threads
+    threads = {kind: 1 if kind == "gunicorn-sync" else args.threads for kind in kinds}
+    wanted = sum(args.workers * (db_cases * threads[kind] + 1) for kind in kinds)
     if wanted > spare - 20:
         sys.exit(
-            f"{servers} app servers of {args.workers} x {args.threads} threads could hold "
-            f"{wanted} PostgreSQL connections; {spare} are free and 20 stay for others. "
-            "Measure fewer servers at once (cold starts a second one per server)."
+            f"These app servers could hold {wanted} PostgreSQL connections; {spare} are "
+            "free and 20 stay for others. Measure fewer servers at once, or the cold and "
+            "feedback cases apart."
         )
 
 
@@ -832,7 +835,7 @@ def main():
         return
     describe_run(args)
     claim_redis_index(args.redis_db)
-    check_connection_budget(len(args.servers) * (2 if "cold" in args.cases else 1), args)
+    check_connection_budget(args.servers, len({"cold", "feedback"} & args.cases), args)
     folder = Path(tempfile.mkdtemp(prefix="bench-serving-"))
     folder.chmod(0o755)  # Varnish's unprivileged user reads the VCL below it
     database = f"bench_serving_{os.getpid()}"
