@@ -402,3 +402,9 @@ ONLINE_GROOMING = {
 }
 
 GUIDANCE_PAGES = [SEXTING, COVER_YOUR_TRACKS, ONLINE_GROOMING]
+
+# Promoted search results (Settings → Promoted search results): words
+# visitors use that the pages do not, and the page each should lead to.
+SEARCH_PROMOTIONS = [
+    ("nudes", "sexting", "Sharing nude or sexual images: what the law says and where to get help."),
+]

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page, ReferenceIndex, Revision, Site, WorkflowPage
 
 from guidance.models import (
@@ -64,6 +65,7 @@ def snapshot():
         "sites": list(Site.objects.values()),
         "settings": list(SafetySettings.objects.values()),
         "help contacts": list(SiteHelpContact.objects.order_by("sort_order").values()),
+        "search promotions": list(SearchPromotion.objects.values()),
     }
 
 
@@ -231,4 +233,6 @@ def test_the_demo_has_something_for_each_governance_screen():
     assert "cover-your-tracks-online" in {page.slug for page in overdue}
     assert "GP or local community services" in {contact.name for contact in stale}
     assert SiteHelpContact.objects.count() == 5
+    promotion = SearchPromotion.objects.get()
+    assert (promotion.query.query_string, promotion.page.slug) == ("nudes", "sexting")
     assert WorkflowPage.objects.get(page__depth=1).workflow.name == "Safeguarding review"

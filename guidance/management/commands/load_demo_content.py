@@ -3,7 +3,8 @@
 Replaces Wagtail's "Welcome" page with a `HomePage`, points the default site at
 it, and loads the signposting contacts, the safety settings (with the help
 contacts shown across the site), the "Online safety" topic and its guidance
-pages (one of them overdue for review). Pages are found by slug and contacts by name;
+pages (one of them overdue for review), and the promoted search result that
+leads "nudes" to the sexting page. Pages are found by slug and contacts by name;
 each is saved, with a new revision that is then published, only when it is
 missing or differs from the demo content. So running the command again
 changes nothing.
@@ -15,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from wagtail.actions.create import CreateAction
 from wagtail.actions.edit import EditAction
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page, Site
 
 from guidance import demo_content
@@ -128,6 +130,7 @@ class Command(BaseCommand):
             self.sync_safety_settings(site, contacts)
             topic = self.sync_page(home, TopicPage, demo_content.TOPIC_PAGE)
             self.sync_guidance_pages(topic, {name: c.pk for name, c in contacts.items()})
+            self.sync_search_promotions(topic)
         self.print_summary(home)
 
     def count(self, kind, status):
@@ -221,6 +224,14 @@ class Command(BaseCommand):
             drafts.append((page, created, values, spec["related"]))
         for page, created, values, related in drafts:
             self.publish_and_count(page, created, values, related)
+
+    def sync_search_promotions(self, topic):
+        for query_string, slug, description in demo_content.SEARCH_PROMOTIONS:
+            page = topic.get_children().get(slug=slug)
+            _, created = SearchPromotion.objects.update_or_create(
+                query=Query.get(query_string), page=page, defaults={"description": description}
+            )
+            self.count("search promotions", CREATED if created else UNCHANGED)
 
     def sync_site(self, site, home):
         if site is None:
