@@ -18,7 +18,7 @@ class SignpostingContactViewSet(SnippetViewSet):
     menu_label = "Signposting contacts"
     menu_order = 200
     add_to_admin_menu = True
-    list_display = ["name", "phone", "phone_hours", "is_emergency", "live"]
+    list_display = ["name", "phone", "phone_hours", "is_emergency", "last_verified", "live"]
     list_filter = ["is_emergency", "live"]
     search_fields = ["name", "helps_with"]
     inspect_view_enabled = True
