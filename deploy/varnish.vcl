@@ -94,6 +94,13 @@ sub vcl_recv {
     # sets none), and a cookie would stop Varnish from using the cache.
     unset req.http.Cookie;
 
+    # The pages read no query string, as the app's page cache knows: a link
+    # with ?utm_source=… or a made-up one meant to miss the cache gets the
+    # page's one copy. Search results keep theirs (the app counts each search).
+    if (req.url !~ "^/search/") {
+        set req.url = regsub(req.url, "\?.*$", "");
+    }
+
     # Varnish's built-in rules follow: only GET and HEAD are looked up in
     # the cache, anything with an Authorization header is passed.
 }

@@ -578,3 +578,8 @@ class GuidancePageRelatedPage(Orderable):
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
 
     panels = [PageChooserPanel("page")]
+
+
+# Defined beside the search code that fills it; imported here so that Django
+# registers it with the app's other models whatever loads first.
+from .search import NoResultsSearch  # noqa: E402, F401

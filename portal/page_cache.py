@@ -10,10 +10,13 @@ it). A cached page costs no query and no rendering, and goes out with
   as whichever the client accepts (plain for the rare one that takes neither).
 - **What is cached:** GET and HEAD of public pages by visitors without a
   session cookie, answered 200 with HTML and no cookie, including the bare
-  search page `/search/`. An address with a query string is never cached:
-  nobody can fill the cache with junk addresses, and search results
-  (`/search/?q=…`) reach the view every time, so each search is counted
-  (guidance/search.py); the view sends them `no-store`.
+  search page `/search/`. Our pages read no query string, so a page's
+  address with one (`?utm_source=…` on a link in a news story, or a made-up
+  one meant to miss the cache) is served the page's one cached copy. Search
+  results (`/search/?q=…`) reach the view every time, so each search is
+  counted (guidance/search.py); the view sends them `no-store`.
+- **A hit is one round trip** to the cache: the page and the generation
+  number (`purge_all`) are read together.
 - **Never cached:** anyone with a session (staff): their answers are marked
   `private, no-store`; the admin, previews, feedback, `/exit/`, health
   checks, static files and documents (`PAGE_CACHE_EXCLUDED_PREFIXES`);
@@ -44,18 +47,20 @@ from django.utils.cache import patch_vary_headers
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
-ENTRY_FORMAT = 2  # raise when the stored entry changes shape, so old entries are ignored
+ENTRY_FORMAT = 3  # raise when the stored entry changes shape, so old entries are ignored
 STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options")
+SEARCH_PATH = "/search/"
 
 
-def _generation():
-    return cache.get(GENERATION_KEY) or 0
-
-
-def _key(path, generation=None):
-    generation = _generation() if generation is None else generation
+def _key(path):
     digest = hashlib.sha256(path.encode()).hexdigest()
-    return f"page-cache:{ENTRY_FORMAT}:{generation}:{digest}"
+    return f"page-cache:{ENTRY_FORMAT}:{digest}"
+
+
+def _lookup(path):
+    """(entry or None, current generation), in one round trip to the cache."""
+    found = cache.get_many([GENERATION_KEY, _key(path)])
+    return found.get(_key(path)), found.get(GENERATION_KEY) or 0
 
 
 def _cacheable_path(request):
@@ -64,8 +69,10 @@ def _cacheable_path(request):
         return None
     if request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES):
         return None
-    if request.GET:  # search results, tracking tags, junk: rendered every time
-        return None
+    if request.GET and request.path == SEARCH_PATH:
+        return None  # search results reach the view every time, to be counted
+    # Our pages read no query string: ?utm_source=… from a news story's link,
+    # or a made-up one meant to miss the cache, gets the page's cached copy.
     return request.path
 
 
@@ -108,7 +115,7 @@ def _serve(request, entry, stored_at):
     return response
 
 
-def _store(path, response):
+def _store(path, response, generation):
     # Compressed once, when stored: brotli's best (about 20 ms for a guidance
     # page, a fifth smaller than gzip) pays off over every visitor served.
     entry = {
@@ -116,6 +123,7 @@ def _store(path, response):
         "br": brotli.compress(response.content, quality=11),
         "headers": [(name, response[name]) for name in STORED_HEADERS if name in response],
         "stored_at": time.time(),
+        "generation": generation,
     }
     # Kept past its age, to be served while rendering fails (an outage).
     cache.set(_key(path), entry, settings.PAGE_CACHE_MAX_AGE + settings.PAGE_CACHE_STALE_IF_ERROR)
@@ -152,9 +160,10 @@ class PageCacheMiddleware:
                 response["Cache-Control"] = "private, no-store"
             return response
 
-        entry = cache.get(_key(path))
+        entry, generation = _lookup(path)
         stored_at = entry["stored_at"] if entry else 0
-        if entry and time.time() - stored_at < settings.PAGE_CACHE_MAX_AGE:
+        fresh = time.time() - stored_at < settings.PAGE_CACHE_MAX_AGE
+        if entry and fresh and entry["generation"] == generation:
             return _serve(request, entry, stored_at)
 
         response = self.get_response(request)
@@ -165,7 +174,7 @@ class PageCacheMiddleware:
             return response
         # Served from what was stored: the first visitor gets the same bytes
         # and headers as every later one (no Vary: Cookie, compressed).
-        entry = _store(path, response)
+        entry = _store(path, response, generation)
         return _serve(request, entry, entry["stored_at"])
 
 
@@ -195,7 +204,11 @@ def purge_pages(pages):
 
 
 def purge_all():
-    """Drop every page at once: a new generation of keys here, every live page in the CDN."""
+    """Drop every page at once: a new generation here, every live page in the CDN.
+
+    Entries of an older generation are no longer served as fresh, but stay
+    to be served stale while rendering fails.
+    """
     from wagtail.models import Page
 
     try:

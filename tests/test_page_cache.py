@@ -98,11 +98,36 @@ def test_feedback_exit_and_health_are_never_cached(site_tree):
         assert "public" not in anonymous_get(path).get("Cache-Control", ""), path
 
 
-def test_an_address_with_a_query_string_is_not_kept(site_tree):
-    response = anonymous_get(site_tree.guidance.url + "?utm_source=anything")
+def test_an_address_with_a_tracking_tag_gets_the_pages_cached_copy(
+    site_tree, django_assert_num_queries
+):
+    plain = anonymous_get(site_tree.guidance.url)
 
-    assert response.status_code == 200
-    assert "public" not in response.get("Cache-Control", "")
+    with django_assert_num_queries(0):
+        tagged = anonymous_get(site_tree.guidance.url + "?utm_source=news&x=a-made-up-one")
+
+    assert tagged.status_code == 200
+    assert tagged.content == plain.content
+    assert tagged["Cache-Control"] == PUBLIC_CACHE_CONTROL
+
+
+def test_a_purge_of_every_page_is_seen_at_once_and_leaves_a_stale_copy_for_outages(
+    site_tree,
+):
+    from portal import page_cache
+
+    SafetySettings.for_site(site_tree.site)  # created (and everything purged) beforehand
+    anonymous_get("/")
+    SafetySettings.objects.update(emergency_heading="Changed quietly")  # no signal, no purge
+    assert b"Changed quietly" not in anonymous_get("/").content  # the cached copy
+    entry, generation = page_cache._lookup("/")
+
+    page_cache.purge_all()
+
+    kept, new_generation = page_cache._lookup("/")
+    assert new_generation == generation + 1
+    assert kept == entry  # still there, to be served while rendering fails
+    assert b"Changed quietly" in anonymous_get("/").content  # but never served as fresh
 
 
 def test_search_results_reach_the_view_every_time_and_are_sent_no_store(

@@ -294,6 +294,11 @@ def audit(tab, state, collection, failures, dom=False):
     counts = {}
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": VIEWPORT_HEIGHT})
+        # From the top of the page: axe counts a link that happens to lie under
+        # the sticky "Leave site" bar where the state left the page scrolled
+        # as too small. (Links a visitor moves to are kept clear of the bar
+        # by scroll-padding-top, and test_keyboard_and_display checks focus.)
+        page.evaluate("window.scrollTo(0, 0)")
         violations = AXE.run(page, options=AXE_OPTIONS).response["violations"]
         counts[width] = sum(len(violation["nodes"]) for violation in violations)
         if violations:

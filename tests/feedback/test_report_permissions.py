@@ -31,7 +31,7 @@ def secret_response(site_tree):
     return respond(site_tree.guidance, at=at(7, 1, hour=9, minute=30), useful=False, comment=SECRET)
 
 
-def test_the_analysts_group_can_read_and_export_feedback_and_nothing_else(db):
+def test_the_analysts_group_can_read_and_export_feedback_and_search_counts_and_nothing_else(db):
     analysts = Group.objects.get(name="Feedback analysts")
 
     assert sorted(
@@ -39,7 +39,9 @@ def test_the_analysts_group_can_read_and_export_feedback_and_nothing_else(db):
     ) == [
         "feedback.export_feedbackresponse",
         "feedback.view_feedbackresponse",
+        "guidance.view_noresultssearch",  # Reports → Searches with no results
         "wagtailadmin.access_admin",
+        "wagtailsearchpromotions.view_query",  # Reports → Search terms
     ]
     assert not analysts.page_permissions.exists()
     assert not analysts.collection_permissions.exists()

@@ -56,12 +56,14 @@ def loaded_resources(soup):
     """(what, address) for everything the browser fetches or submits to by itself.
 
     Outbound `<a>` links (to a helpline's website) are navigation the visitor
-    chooses, so they are not listed.
+    chooses, so they are not listed; nor is `<link rel="canonical">`, which
+    names the page's own address for search engines and is never fetched.
     """
     for script in soup.find_all("script", src=True):
         yield "script", script["src"]
     for link in soup.find_all("link", href=True):
-        yield f"link rel={' '.join(link.get('rel', []))}", link["href"]
+        if link.get("rel") != ["canonical"]:
+            yield f"link rel={' '.join(link.get('rel', []))}", link["href"]
     for tag in soup.find_all(["img", "iframe", "audio", "video", "source", "embed", "track"]):
         for attribute in ("src", "srcset", "poster"):
             if tag.get(attribute):
