@@ -64,7 +64,7 @@ def _lookup(path):
 
 
 def _cacheable_path(request):
-    """The path-and-query this request's page is kept under, or None if it is not kept."""
+    """The path this request's page is kept under, or None if it is not kept."""
     if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_MAX_AGE:
         return None
     if request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PREFIXES):
