@@ -20,8 +20,11 @@ POSTCODE_PATTERN = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s*\d[A-Z]{2}\b", 
 PHONE_CANDIDATE_PATTERN = re.compile(r"(?<![\w+])\+?\d[\d\s().-]{7,}\d(?!\w)")
 PHONE_MIN_DIGITS = 9
 
-# Invisible direction overrides can disguise text shown to staff.
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+# Invisible direction controls can disguise text shown to staff: the
+# embeddings, overrides and isolates, and the marks (LRM, RLM, ALM), all alike.
+BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+)
 
 
 def remove_control_characters(text):

@@ -281,6 +281,17 @@ def test_control_characters_never_reach_the_database(client, guidance_page):
     assert FeedbackResponse.objects.get().comment == "Hello\nthere"
 
 
+def test_every_invisible_direction_control_is_removed_alike(client, guidance_page):
+    controls = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+    comment = "".join(f"{char}word{n}" for n, char in enumerate(controls))
+
+    client.post(FEEDBACK_URL, answer(guidance_page, comment=comment), **JSON)
+
+    assert FeedbackResponse.objects.get().comment == "".join(
+        f"word{n}" for n in range(len(controls))
+    )
+
+
 def test_disclosure_leads_with_help_contacts(client, guidance_page):
     response = client.post(
         FEEDBACK_URL, answer(guidance_page, useful="no", comment="My uncle is HURTING me")
