@@ -298,6 +298,18 @@ STAFF_TWO_FACTOR_REQUIRED = True
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Safeguarding guidance")
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the name authenticator apps show
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+
+# E-mail, used only for staff password resets. Without an EMAIL_HOST the
+# admin offers no "Forgotten password?": it would say a link was sent while
+# the sending failed in the log. Staff then ask an admin to set a password.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or "587")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
+WAGTAIL_PASSWORD_RESET_ENABLED = bool(EMAIL_HOST)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Moving a page or changing its slug leaves a permanent redirect from the old
 # address (Wagtail's default, stated here because links in leaflets and
