@@ -31,6 +31,16 @@ PLACES = {
 }
 
 
+def tel_href(number):
+    """`tel:` address for a number typed with spaces ("0808 800 5000"); "" for none."""
+    return "tel:" + number.replace(" ", "") if number else ""
+
+
+def sms_href(number):
+    """`sms:` address for a number typed with spaces; "" for none."""
+    return "sms:" + number.replace(" ", "") if number else ""
+
+
 @dataclass(frozen=True)
 class HelpContact:
     """What the site-wide places show of a contact: plain data, cached and pickled as is."""
@@ -47,11 +57,11 @@ class HelpContact:
 
     @property
     def phone_href(self):
-        return "tel:" + self.phone.replace(" ", "") if self.phone else ""
+        return tel_href(self.phone)
 
     @property
     def text_href(self):
-        return "sms:" + self.text_number.replace(" ", "") if self.text_number else ""
+        return sms_href(self.text_number)
 
 
 # The demo content's site-wide contacts (guidance/demo_content.py), shown

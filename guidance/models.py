@@ -40,17 +40,13 @@ from wagtail.search import index
 from feedback.models import FeedbackPageMixin
 
 from .blocks import SHORT_TEXT_FEATURES, GuidanceStreamBlock
+from .help_contacts import sms_href, tel_href
 from .quick_exit import DEFAULT_NEUTRAL_EXIT_URL
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ]{1,18}[0-9]$",
     "Enter the number as digits and spaces only, such as 0808 800 5000 or 999.",
 )
-
-
-def tel_href(number):
-    """`tel:` address for a number typed with spaces ("0808 800 5000")."""
-    return "tel:" + number.replace(" ", "")
 
 
 @register_setting(icon="warning")
@@ -310,11 +306,11 @@ class SignpostingContact(
 
     @property
     def phone_href(self):
-        return tel_href(self.phone) if self.phone else ""
+        return tel_href(self.phone)
 
     @property
     def text_href(self):
-        return "sms:" + self.text_number.replace(" ", "") if self.text_number else ""
+        return sms_href(self.text_number)
 
     @property
     def revisions(self):
