@@ -273,21 +273,21 @@ COVER_YOUR_TRACKS = {
         ),
         section("Use a safer device"),
         text(
-            "The safest choice is a device the other person cannot use or check, such as a "
-            "computer at a library, at school or at a trusted friend's home."
+            "The safest choice is a phone or computer the other person cannot use or check, "
+            "such as one at a library, at school or at the home of a friend you trust."
         ),
         section("Use private browsing"),
         text(
-            "Private browsing stops your browser keeping a list of the pages you visit. It is "
-            "called Incognito in Chrome, InPrivate in Edge and Private Browsing in Safari and "
-            "Firefox. Close every private window when you have finished."
+            "Private browsing stops your browser from keeping a list of the pages you visit. "
+            "In Chrome it is called Incognito. In Edge it is InPrivate, and in Safari and "
+            "Firefox it is Private Browsing. Close every private window when you are done."
         ),
         callout(
             "inset",
             "Private browsing is not invisible",
             html(
-                "Your internet provider, a school or work network, or spying software on the "
-                "device may still be able to see what you do."
+                "Your internet provider, a school or work network, or spy apps on the device "
+                "may still be able to see what you do."
             ),
         ),
         section("Clear your browsing history"),
@@ -303,14 +303,14 @@ COVER_YOUR_TRACKS = {
             "warning",
             "An empty history can be noticed",
             html(
-                "If someone checks your device, a history that has suddenly been wiped may "
-                "make them suspicious. Deleting only the pages from this website can be safer."
+                "If someone checks your phone and finds the history empty, they may start to "
+                "wonder why. It can be safer to delete only the pages from this website."
             ),
         ),
         section("Leave this website quickly"),
         text(
             "Every page has a red <b>Leave site</b> button at the top. Select it, or press the "
-            "Shift key three times, and this page is swapped for an ordinary website, such as "
+            "Shift key three times. This page is then swapped for an ordinary website, such as "
             "a weather forecast. The Back button will not bring you back here, and your "
             "browser is asked to delete the copies of our pages it has saved."
         ),
@@ -321,7 +321,7 @@ COVER_YOUR_TRACKS = {
                 "It does not delete your browsing history. Our pages may still be listed "
                 "there, so clear your history too.",
                 "It does not close other tabs or windows you have open.",
-                "It does not remove anything from your other phones, tablets or computers.",
+                "It does nothing to your other phones, tablets or computers.",
             ),
         ),
         section("Get help"),
