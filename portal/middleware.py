@@ -12,6 +12,7 @@ Cross-Origin-Resource-Policy, which neither Django nor django-csp sends.
 from csp.middleware import CSPMiddleware
 from csp.utils import default_config
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -32,3 +33,41 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             "Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY
         )
         return super().process_response(request, response)
+
+
+class MethodNotAllowedMiddleware:
+    """Pages answer GET and HEAD only; every 405 is our own page, not an empty body.
+
+    Wagtail's `serve` renders a page for any method, so `PUT`, `DELETE` or
+    `TRACE` on a guidance page answered 200 (issue 14, T16). Django's
+    `require_POST` and friends answer 405 with no body; a visitor (or a
+    probe) gets the standalone error page instead, with the quick exit and
+    the help numbers, and the `Allow` header kept.
+    """
+
+    PAGE_METHODS = ("GET", "HEAD")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        streaming = getattr(response, "streaming", False)
+        if response.status_code == 405 and not streaming and not response.content:
+            branded = _standalone_405()
+            branded["Allow"] = response.get("Allow", "")
+            return branded
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from wagtail.views import serve
+
+        if view_func is serve and request.method not in self.PAGE_METHODS:
+            return HttpResponseNotAllowed(self.PAGE_METHODS)
+        return None
+
+
+def _standalone_405():
+    from portal.views import _standalone_page
+
+    return _standalone_page("405.html", 405)

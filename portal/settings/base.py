@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages answer GET and HEAD only, and every 405 is our own page.
+    "portal.middleware.MethodNotAllowedMiddleware",
     # Whole pages for anonymous visitors, before anything reads the session.
     "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
