@@ -11,7 +11,7 @@ from . import audit
 from .models import DisclosurePhrase, VisitReason
 from .permissions import can_view_feedback
 from .reports.panels import FeedbackDashboardPanel
-from .reports.views import FeedbackReportView, FeedbackSummaryView
+from .reports.views import FeedbackHistoryView, FeedbackReportView, FeedbackSummaryView
 
 
 class VisitReasonViewSet(SnippetViewSet):
@@ -70,6 +70,16 @@ def register_feedback_report_urls():
             "feedback-summary/results/",
             FeedbackSummaryView.as_view(results_only=True),
             name="by_page_results",
+        ),
+        path(
+            "feedback-summary/<int:page_id>/versions/",
+            FeedbackHistoryView.as_view(),
+            name="page_history",
+        ),
+        path(
+            "feedback-summary/<int:page_id>/versions/results/",
+            FeedbackHistoryView.as_view(results_only=True),
+            name="page_history_results",
         ),
     ]
     return [path("reports/", include((urls, "feedback_reports"), namespace="feedback_reports"))]

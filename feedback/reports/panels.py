@@ -7,8 +7,9 @@ are for the people in "Feedback analysts" and "Moderators").
   % useful, the five least useful pages. Added to the admin dashboard by
   the `construct_homepage_panels` hook in `feedback/wagtail_hooks.py`.
 - `PageFeedbackPanel`: a read-only panel for `GuidancePage`'s editor with
-  the page's last 90 days and a link to its responses. Added to the page's
-  panels in `guidance/models.py`.
+  the page's last 90 days, its newest version with feedback against the
+  version before (`history`), and links to its responses and its feedback
+  by version. Added to the page's panels in `guidance/models.py`.
 """
 
 import datetime
@@ -22,7 +23,7 @@ from wagtail.models import Page
 
 from ..models import FeedbackResponse
 from ..permissions import can_view_feedback
-from . import figures
+from . import figures, history
 from .links import page_links
 
 DASHBOARD_DAYS = 30
@@ -93,7 +94,12 @@ class PageFeedbackPanel(Panel):
             responses = FeedbackResponse.objects.since(first).filter(page_id=self.instance.pk)
             context["totals"] = figures.totals(responses)
             context["reasons"] = figures.reason_counts(responses)[:3]
+            context["version"] = history.page_history(self.instance).latest_comparison
+            context["comparison_rule"] = history.COMPARISON_RULE
             if can_view_feedback(self.request.user):
+                context["history_url"] = reverse(
+                    "feedback_reports:page_history", args=[self.instance.pk]
+                )
                 query = {
                     "page": self.instance.pk,
                     "scope": "only",

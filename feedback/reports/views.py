@@ -8,6 +8,11 @@
 - `FeedbackSummaryView` ("Feedback by page", /admin/reports/feedback-summary/):
   one row per page for a period, counted in the database, with a weekly
   chart. Needs `feedback.view_feedbackresponse`.
+- `FeedbackHistoryView` ("Feedback by version",
+  /admin/reports/feedback-summary/<page id>/versions/): one page's published
+  versions, oldest first, each with its feedback and whether it did better
+  than the version before (`history`). Needs the view permission; its CSV
+  and XLSX downloads need the export permission too.
 
 URLs and menu items are registered in `feedback/wagtail_hooks.py`.
 """
@@ -19,7 +24,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -29,13 +34,13 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.models import Page
 
-from portal.reports import InvalidFiltersGiveNoRowsMixin
+from portal.reports import InvalidFiltersGiveNoRowsMixin, SafeSpreadsheetExportMixin
 
 from .. import exports
 from ..audit import log_export
 from ..models import FeedbackResponse
 from ..permissions import can_export_feedback, feedback_permission_policy
-from . import figures
+from . import figures, history
 from .chart import weekly_chart
 from .filters import FeedbackResponseFilterSet, FeedbackSummaryFilterSet
 from .links import page_links
@@ -92,6 +97,17 @@ class CommentColumn(Column):
 
 class PercentColumn(Column):
     cell_template_name = "feedback/admin/tables/percent_cell.html"
+
+
+class HistoryLinkColumn(Column):
+    """A link to the page's feedback by version ("Did the edit help?")."""
+
+    cell_template_name = "feedback/admin/tables/history_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["page_label"] = instance.page_label
+        return context
 
 
 class FeedbackPermissionMixin(InvalidFiltersGiveNoRowsMixin):
@@ -260,6 +276,7 @@ class FeedbackSummaryView(FeedbackPermissionMixin, ReportView):
         PercentColumn("percent_useful", label="% useful", sort_key="percent_useful"),
         NumberColumn("not_useful", label="Not useful", sort_key="not_useful"),
         Column("reason", label="Most common reason for visit"),
+        HistoryLinkColumn("history", label="Versions", accessor="history_url"),
     ]
 
     @cached_property
@@ -317,12 +334,13 @@ class FeedbackSummaryView(FeedbackPermissionMixin, ReportView):
             row.reason = row.most_common_reason(reasons)
             row.page_label = row.title
             row.page_path = row.deleted_path
-            row.edit_url = row.live_url = row.responses_url = None
+            row.edit_url = row.live_url = row.responses_url = row.history_url = None
             page = pages.get(row.page_id)
             if page is None:
                 continue
             query = {**dates, "page": row.page_id, "scope": "only"}
             row.responses_url = f"{responses_url}?{urlencode(query)}"
+            row.history_url = reverse("feedback_reports:page_history", args=[row.page_id])
             links = page_links(page, self.request)
             row.edit_url, row.live_url = links.edit_url, links.live_url
         return rows
@@ -342,3 +360,170 @@ class FeedbackSummaryView(FeedbackPermissionMixin, ReportView):
             }
         )
         return context
+
+
+class ReasonsColumn(Column):
+    cell_template_name = "feedback/admin/tables/reasons_cell.html"
+
+
+class FeedbackHistoryView(FeedbackPermissionMixin, SafeSpreadsheetExportMixin, ReportView):
+    """One page's published versions, oldest first: did each edit help?"""
+
+    page_title = "Feedback by version"
+    header_icon = "history"
+    template_name = "feedback/admin/history.html"
+    results_template_name = "feedback/admin/history_results.html"
+    index_url_name = "feedback_reports:page_history"
+    index_results_url_name = "feedback_reports:page_history_results"
+    paginate_by = None  # a page has tens of versions, not thousands
+    verbose_name_plural = "published versions"
+    columns = [
+        Column("version", label="Version", accessor="version_label"),
+        Column("went_live", label="Went live", accessor="went_live_label"),
+        NumberColumn("responses", label="Responses"),
+        Column("useful", label="Found it useful", accessor="useful_label"),
+        Column("change", label="Compared with the version before", accessor="change_label"),
+        ReasonsColumn("reasons", label="Reasons for visit", accessor="reason_list"),
+    ]
+    list_export = [
+        "number",
+        "revision_id",
+        "went_live_at",
+        "published_by",
+        "live_now",
+        "responses",
+        "useful",
+        "not_useful",
+        "percent_useful",
+        "useful_low",
+        "useful_high",
+        "change_label",
+        "reasons_text",
+    ]
+    export_headings = {
+        "number": "Version",
+        "revision_id": "Revision ID",
+        "went_live_at": "Went live",
+        "published_by": "Published by",
+        "live_now": "Live now",
+        "responses": "Responses",
+        "useful": "Useful",
+        "not_useful": "Not useful",
+        "percent_useful": "% useful",
+        "useful_low": "% useful, 95% range from",
+        "useful_high": "% useful, 95% range to",
+        "change_label": "Compared with the version before",
+        "reasons_text": "Reasons for visit",
+    }
+    custom_field_preprocess = {
+        "went_live_at": {
+            ReportView.FORMAT_CSV: lambda when: when and local_time(when).isoformat(" ", "minutes"),
+            ReportView.FORMAT_XLSX: lambda when: when and local_time(when).replace(tzinfo=None),
+        }
+    }
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.page = get_object_or_404(Page, pk=kwargs["page_id"])
+
+    def get_index_url(self):
+        return reverse(self.index_url_name, args=[self.page.pk])
+
+    def get_index_results_url(self):
+        return reverse(self.index_results_url_name, args=[self.page.pk])
+
+    def get_page_subtitle(self):
+        return self.page.title
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("feedback_reports:by_page"), "label": "Feedback by page"},
+            {"url": "", "label": self.page_title, "sublabel": self.page.title},
+        ]
+
+    @cached_property
+    def show_export_buttons(self):
+        return can_export_feedback(self.request.user)
+
+    @cached_property
+    def history(self):
+        return history.page_history(self.page)
+
+    def get_queryset(self):
+        return self.history.versions
+
+    def get_filtered_queryset(self):
+        return self.get_queryset()
+
+    def get_filename(self):
+        return f"feedback-by-version_{self.page.slug}_to-{timezone.localdate()}"
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            if not can_export_feedback(request.user):
+                raise PermissionDenied
+            log_export(
+                user=request.user,
+                export_format=request.GET["export"],
+                filters={"page": f"{self.page.title} (id {self.page.pk})", "by": "version"},
+                rows=self.history.responses,
+                source="admin, feedback by version",
+            )
+        return super().get(request, *args, **kwargs)
+
+    def decorate_paginated_queryset(self, object_list):
+        labels = {pk: label for pk, (label, _order) in figures.reason_labels().items()}
+        for version in object_list:
+            describe_version(version, labels)
+        return object_list
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        links = page_links(self.page, self.request)
+        context.update(
+            {
+                "page": self.page,
+                "history": self.history,
+                "comparison_rule": history.COMPARISON_RULE,
+                "edit_url": links.edit_url,
+                "live_url": links.live_url,
+            }
+        )
+        return context
+
+
+def local_time(when):
+    return timezone.localtime(when)
+
+
+def describe_version(version, reason_labels):
+    """Give a `history.VersionFigures` the words the table and the download show."""
+    version.version_label = f"Version {version.number}" + (" (live now)" if version.is_live else "")
+    version.live_now = "Yes" if version.is_live else "No"
+    if version.went_live_at is None:
+        version.went_live_label = "Not recorded"
+    else:
+        when = local_time(version.went_live_at).strftime("%-d %B %Y, %H:%M")
+        version.went_live_label = f"{when} by {version.published_by}"
+    interval = version.interval_percent
+    version.useful_low, version.useful_high = interval or ("", "")
+    if interval is None:
+        version.useful_label = "No responses"
+    else:
+        version.useful_label = (
+            f"{version.percent_useful}% ({version.useful} of {version.responses}); "
+            f"95% range {interval[0]}% to {interval[1]}%"
+        )
+    if not version.responses:
+        version.change_label = "No responses yet"
+    elif version.compared_with is None:
+        version.change_label = "First version with responses"
+    else:
+        version.change_label = (
+            f"{version.change.capitalize()} than version {version.compared_with.number}"
+            if version.change != history.NO_CLEAR_CHANGE
+            else f"No clear change from version {version.compared_with.number}"
+        )
+    version.reason_list = version.reasons(reason_labels)
+    version.reasons_text = "; ".join(f"{label}: {count}" for label, count in version.reason_list)

@@ -166,13 +166,14 @@ def test_summary_counts_match_the_hand_worked_figures(client, analyst, july):
     totals = {text_of(div.dt): text_of(div.dd) for div in page.select("dl.feedback-totals div")}
     assert totals == {"Responses": "8", "Found the page useful": "38%", "Not useful": "5"}
     assert page_rows(page) == [
-        ["Old advice /old-advice/ Page deleted", "1", "0%", "1", ""],
+        ["Old advice /old-advice/ Page deleted", "1", "0%", "1", "", "–"],
         [
             "Sexting /online-safety/sexting/",
             "4 responses about Sexting",
             "25%",
             "3",
             "I'm a parent or carer",
+            "By version for Sexting",
         ],
         [
             "Grooming /online-safety/grooming/",
@@ -180,6 +181,7 @@ def test_summary_counts_match_the_hand_worked_figures(client, analyst, july):
             "67%",
             "1",
             "I'm a teacher or professional working with young people",
+            "By version for Grooming",
         ],
     ]
     assert "Responses from 1 July 2026 to 31 July 2026" in page.get_text()
