@@ -47,8 +47,9 @@ _QUERY_FIELDS = [
     "reason_id",
     "comment",
 ]
-# A spreadsheet reads a cell starting with one of these as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+# A spreadsheet reads a cell starting with one of these as a formula (some trim
+# leading spaces and line breaks first, so those count too).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", " ")
 CHUNK_SIZE = 5000
 BOM = "\ufeff"
 # An XLSX worksheet has 1,048,576 rows; the first holds the column names.

@@ -24,8 +24,17 @@ class PlainTextField(forms.CharField):
         return remove_control_characters(value) if value else value
 
 
+# The form sends five fields; a body with many more is not from it.
+MAX_FIELDS = 20
+TOO_MANY_FIELDS = "Your feedback could not be read. Go back to the page and try again."
+
+
 class FeedbackForm(forms.Form):
-    """ "Was this page useful?", the visit reason and an optional comment."""
+    """ "Was this page useful?", the visit reason and an optional comment.
+
+    A field sent twice (`useful=yes&useful=no`) is an error, not a guess at
+    which one was meant; so is a body with far more fields than the form has.
+    """
 
     USEFUL_CHOICES = [("yes", "Yes"), ("no", "No")]
 
@@ -71,6 +80,18 @@ class FeedbackForm(forms.Form):
     @property
     def is_from_a_bot(self):
         return bool(self.data.get("giraffe"))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not hasattr(self.data, "getlist"):  # a plain dict holds one value per field
+            return cleaned_data
+        if sum(len(values) for _, values in self.data.lists()) > MAX_FIELDS:
+            raise forms.ValidationError(TOO_MANY_FIELDS)
+        for name in ("page", "useful", "reason", "comment"):
+            if name not in self.errors and len(self.data.getlist(name)) > 1:
+                message = self.fields[name].error_messages.get("invalid_choice", TOO_MANY_FIELDS)
+                self.add_error(name, message)
+        return cleaned_data
 
     def clean_page(self):
         page_id = self.cleaned_data["page"]

@@ -196,8 +196,12 @@ def submit_feedback(request):
 def _handle_feedback(request, client_key):
     form = FeedbackForm(request.POST)
     if form.is_from_a_bot:
-        # Bots get the same answer as people, so they learn nothing.
-        return _success_response(request, None, needs_support=False)
+        # Bots get exactly the answer a person would (the same thank-you, the
+        # help first for a disclosure), so they learn nothing; nothing is stored.
+        logger.info("Feedback discarded: the hidden field was filled in")
+        page = form.feedback_page if form.is_valid() else None
+        needs_support = page is not None and reads_like_disclosure(form.cleaned_data["comment"])
+        return _success_response(request, page, needs_support)
     if not form.is_valid():
         return _invalid_response(request, form)
 
