@@ -408,3 +408,30 @@ GUIDANCE_PAGES = [SEXTING, COVER_YOUR_TRACKS, ONLINE_GROOMING]
 SEARCH_PROMOTIONS = [
     ("nudes", "sexting", "Sharing nude or sexual images: what the law says and where to get help."),
 ]
+
+# "Sexting" as first published, before editors shortened its summary after
+# visitors said the page was hard going. The loader publishes this version
+# first, then the page above, so that Reports → Feedback by page → "By
+# version" has two versions to compare.
+SEXTING_FIRST_VERSION = {
+    "summary": (
+        "This page sets out, with reference to the relevant legislation and to the guidance "
+        "issued to police forces nationally, the circumstances in which the creation, "
+        "possession or distribution of indecent images by persons under the age of eighteen "
+        "may constitute a criminal offence, together with the range of proportionate "
+        "responses available to officers and the organisations from which support may be sought."
+    ),
+}
+
+# Demo answers to "Was this page useful?" on "Sexting": for each version,
+# days before loading when it went live, then (reason code, useful, not useful).
+SEXTING_FEEDBACK = [
+    (
+        70,
+        [("young-person", 4, 9), ("parent-carer", 6, 8), ("professional", 3, 3), ("", 1, 6)],
+    ),
+    (
+        35,
+        [("young-person", 12, 2), ("parent-carer", 11, 3), ("professional", 5, 1), ("", 4, 2)],
+    ),
+]

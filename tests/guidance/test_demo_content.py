@@ -8,6 +8,8 @@ from django.core.management import CommandError, call_command
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page, ReferenceIndex, Revision, Site, WorkflowPage
 
+from feedback.models import FeedbackResponse
+from feedback.reports.history import BETTER, page_history
 from guidance.models import (
     GuidancePage,
     GuidancePageRelatedPage,
@@ -66,6 +68,7 @@ def snapshot():
         "settings": list(SafetySettings.objects.values()),
         "help contacts": list(SiteHelpContact.objects.order_by("sort_order").values()),
         "search promotions": list(SearchPromotion.objects.values()),
+        "feedback": list(FeedbackResponse.objects.values()),
     }
 
 
@@ -121,7 +124,12 @@ def test_topic_and_guidance_pages_are_live_under_home():
     assert topic.get_parent().specific_class is HomePage
     guidance = GuidancePage.objects.child_of(topic)
     assert set(guidance.live().values_list("slug", flat=True)) == GUIDANCE_SLUGS
-    assert all(page.revisions.count() == 1 for page in guidance)
+    # "Sexting" was published twice (see the version history test below).
+    assert {page.slug: page.revisions.count() for page in guidance} == {
+        "sexting": 2,
+        "cover-your-tracks-online": 1,
+        "online-grooming": 1,
+    }
     assert sexting_page().url == "/online-safety/sexting/"
 
 
@@ -236,3 +244,21 @@ def test_the_demo_has_something_for_each_governance_screen():
     promotion = SearchPromotion.objects.get()
     assert (promotion.query.query_string, promotion.page.slug) == ("nudes", "sexting")
     assert WorkflowPage.objects.get(page__depth=1).workflow.name == "Safeguarding review"
+
+
+def test_the_seed_page_has_two_versions_with_feedback_to_compare():
+    load_demo_content()
+
+    history = page_history(sexting_page())
+
+    first, second = history.versions
+    assert first.went_live_at < second.went_live_at
+    assert (first.responses, first.useful) == (40, 14)
+    assert (second.responses, second.useful) == (40, 32)
+    assert second.is_live and second.change == BETTER
+    assert history.unrecorded == 0
+    # Each answer was sent while its version was live.
+    for version, ends in ((first, second.went_live_at), (second, None)):
+        sent = FeedbackResponse.objects.filter(page_revision_id=version.revision_id)
+        assert all(version.went_live_at < r.submitted_at for r in sent)
+        assert ends is None or all(r.submitted_at < ends for r in sent)

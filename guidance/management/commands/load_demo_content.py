@@ -4,21 +4,26 @@ Replaces Wagtail's "Welcome" page with a `HomePage`, points the default site at
 it, and loads the signposting contacts, the safety settings (with the help
 contacts shown across the site), the "Online safety" topic and its guidance
 pages (one of them overdue for review), and the promoted search result that
-leads "nudes" to the sexting page. Pages are found by slug and contacts by name;
+leads "nudes" to the sexting page. "Sexting" is published twice, first in a
+harder version, with demo feedback on both versions so that "Feedback by
+version" has something to compare. Pages are found by slug and contacts by name;
 each is saved, with a new revision that is then published, only when it is
 missing or differs from the demo content. So running the command again
 changes nothing.
 """
 
+import datetime
 from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from wagtail.actions.create import CreateAction
 from wagtail.actions.edit import EditAction
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageLogEntry, Revision, Site
 
+from feedback.models import FeedbackResponse, VisitReason
 from guidance import demo_content
 from guidance.help_contacts import PLACES
 from guidance.models import (
@@ -109,6 +114,30 @@ def find_child(parent, model, slug):
     return page
 
 
+def demo_answers(page, revision_id, counts, reasons, start, end):
+    """[(unsaved FeedbackResponse, when sent)] spread evenly between `start` and `end`."""
+    given = [
+        (reasons.get(reason), useful)
+        for reason, yes, no in counts
+        for useful in [True] * yes + [False] * no
+    ]
+    step = (end - start) / (len(given) + 1)
+    return [
+        (
+            FeedbackResponse(
+                page=page,
+                page_revision_id=revision_id,
+                page_title=page.title,
+                page_path=page.url,
+                useful=useful,
+                reason=reason,
+            ),
+            start + step * number,
+        )
+        for number, (reason, useful) in enumerate(given, start=1)
+    ]
+
+
 def related_page_ids(page):
     return [link.page_id for link in page.related_pages.all()]
 
@@ -130,6 +159,7 @@ class Command(BaseCommand):
             self.sync_safety_settings(site, contacts)
             topic = self.sync_page(home, TopicPage, demo_content.TOPIC_PAGE)
             self.sync_guidance_pages(topic, {name: c.pk for name, c in contacts.items()})
+            self.sync_demo_feedback(topic.get_children().get(slug="sexting").specific)
             self.sync_search_promotions(topic)
         self.print_summary(home)
 
@@ -221,9 +251,56 @@ class Command(BaseCommand):
                 "next_review_due": spec.get("next_review_due", demo_content.NEXT_REVIEW_DUE),
             }
             page, created = self.get_or_create_draft(topic, GuidancePage, values)
+            if created and spec is demo_content.SEXTING:
+                self.publish_first_version(page, demo_content.SEXTING_FIRST_VERSION)
             drafts.append((page, created, values, spec["related"]))
         for page, created, values, related in drafts:
             self.publish_and_count(page, created, values, related)
+
+    def publish_first_version(self, page, changes):
+        """Publish a new page as it first was; publishing the demo values follows."""
+        for name, value in changes.items():
+            setattr(page, name, value)
+        page.save_revision().publish()
+
+    def sync_demo_feedback(self, page):
+        """Demo answers on the page's first two versions, each back-dated to its days live.
+
+        Done once: a page that has answers, or was loaded by an older version of
+        this command with a single version, is left as it is.
+        """
+        versions = demo_content.SEXTING_FEEDBACK
+        publishes = list(
+            PageLogEntry.objects.filter(page=page, action="wagtail.publish")
+            .exclude(revision=None)
+            .order_by("timestamp", "pk")
+            .values_list("pk", "revision_id")[: len(versions)]
+        )
+        if FeedbackResponse.objects.filter(page=page).exists() or len(publishes) < len(versions):
+            self.count("feedback responses", UNCHANGED)
+            return
+        now = timezone.now()
+        went_live = [now - datetime.timedelta(days=days) for days, _answers in versions]
+        ends = [*went_live[1:], now]
+        reasons = {reason.slug: reason for reason in VisitReason.objects.all()}
+        answers = []
+        for (log_pk, revision_id), (_days, counts), start, end in zip(
+            publishes, versions, went_live, ends, strict=True
+        ):
+            PageLogEntry.objects.filter(pk=log_pk).update(timestamp=start)
+            Revision.objects.filter(pk=revision_id).update(created_at=start)
+            answers += demo_answers(page, revision_id, counts, reasons, start, end)
+        responses = FeedbackResponse.objects.bulk_create([response for response, _ in answers])
+        # auto_now_add stamped them "now": put each back in its version's time.
+        for response, (_, submitted_at) in zip(responses, answers, strict=True):
+            response.submitted_at = submitted_at
+        FeedbackResponse.objects.bulk_update(responses, ["submitted_at"])
+        GuidancePage.objects.filter(pk=page.pk).update(
+            first_published_at=went_live[0],
+            last_published_at=went_live[-1],
+            latest_revision_created_at=went_live[-1],
+        )
+        self.count("feedback responses", CREATED)
 
     def sync_search_promotions(self, topic):
         for query_string, slug, description in demo_content.SEARCH_PROMOTIONS:
