@@ -11,7 +11,12 @@ import html
 from django.conf import settings as django_settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator, URLValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -42,6 +47,7 @@ from feedback.models import FeedbackPageMixin
 from .blocks import SHORT_TEXT_FEATURES, GuidanceStreamBlock
 from .help_contacts import sms_href, tel_href
 from .quick_exit import DEFAULT_NEUTRAL_EXIT_URL
+from .reading_age import DEFAULT_TARGET, ReadingAgePanel
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ]{1,18}[0-9]$",
@@ -413,8 +419,22 @@ class TopicPage(BasePage):
         max_length=300, help_text="One or two sentences shown on the topic's card."
     )
     intro = RichTextField(features=SHORT_TEXT_FEATURES, blank=True)
+    target_reading_age = models.PositiveSmallIntegerField(
+        "Target reading age",
+        default=DEFAULT_TARGET,
+        validators=[MinValueValidator(6), MaxValueValidator(18)],
+        help_text=(
+            "The reading age, in years, this topic's guidance pages are written for. "
+            "Pages for children and young people: 9 to 11. See Reports → Reading age."
+        ),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("intro"),
+        FieldPanel("target_reading_age"),
+    ]
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary", boost=2),
@@ -500,9 +520,27 @@ class GuidancePage(FeedbackPageMixin, BasePage):
     next_review_due = models.DateField(
         "Next review due", null=True, blank=True, help_text="Shown to staff only."
     )
+    # The reading-age estimate of the live version, stored on publish
+    # (guidance/reading_age.py); never edited, never taken from a draft.
+    reading_age = models.FloatField("Reading age", null=True, editable=False)
+    reading_age_words = models.PositiveIntegerField("Words measured", null=True, editable=False)
+    reading_age_hardest = models.JSONField(
+        "Hardest sentences", default=list, blank=True, editable=False
+    )
+    reading_age_computed_at = models.DateTimeField(
+        "Reading age worked out", null=True, editable=False
+    )
+    READING_AGE_FIELDS = (
+        "reading_age",
+        "reading_age_words",
+        "reading_age_hardest",
+        "reading_age_computed_at",
+    )
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
+        ReadingAgePanel(),
         FieldPanel("body"),
         InlinePanel("related_pages", label="Related page", heading="Related pages", max_num=6),
     ]
@@ -522,6 +560,18 @@ class GuidancePage(FeedbackPageMixin, BasePage):
 
     parent_page_types = ["guidance.TopicPage", "guidance.HomePage"]
     subpage_types = []
+
+    def with_content_json(self, content):
+        """A revision as a page, with the live version's reading age rather than the revision's.
+
+        Revisions hold every field, so publishing one would otherwise write
+        back the estimate stored when it was saved (publishing then works it
+        out afresh: guidance/reading_age.py).
+        """
+        page = super().with_content_json(content)
+        for name in self.READING_AGE_FIELDS:
+            setattr(page, name, getattr(self, name))
+        return page
 
     def clean(self):
         super().clean()

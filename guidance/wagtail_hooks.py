@@ -195,3 +195,30 @@ def record_contact_published_without_review(request, instance):
     from .review import record_snippet_publish_without_review
 
     record_snippet_publish_without_review(request, instance)
+
+
+# Reading age (guidance/reading_age.py, guidance/reading_age_report.py,
+# docs/reading_age.md): Reports → Reading age, for those who edit pages.
+# Imported where used, so this block stands alone at the end of the file.
+
+
+@hooks.register("register_admin_urls")
+def register_reading_age_report_urls():
+    from .reading_age_report import ReadingAgeReportView
+
+    urls = [
+        path("", ReadingAgeReportView.as_view(), name="report"),
+        path("results/", ReadingAgeReportView.as_view(results_only=True), name="results"),
+    ]
+    return [path("reports/reading-age/", include((urls, "guidance_reading_age")))]
+
+
+@hooks.register("register_reports_menu_item")
+def register_reading_age_menu_item():
+    return ReviewDueMenuItem(  # shown to the same people: those who edit pages
+        "Reading age",
+        reverse("guidance_reading_age:report"),
+        name="reading-age",
+        icon_name="glasses",
+        order=1060,
+    )

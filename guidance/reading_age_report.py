@@ -1,0 +1,164 @@
+"""Reports → "Reading age": every live guidance page against its topic's target.
+
+Registered in `guidance/wagtail_hooks.py` under /admin/reports/reading-age/.
+One row per live guidance page the user may edit, with its stored reading
+age (guidance/reading_age.py), its topic and target, how far above or below
+the target it is, and the share of its page feedback that said "useful"
+(counts only, as editors see on the dashboard). Everything comes from one
+query (`reading_age.with_figures`). Sorted by default with the page most
+over its target first; filterable by topic; sortable by every figure.
+`?export=csv` and `?export=xlsx` download the filtered rows through
+`portal.reports.SafeSpreadsheetExportMixin`.
+
+Who may see it: anyone who may add, edit or publish pages (Editors,
+Moderators, Safeguarding reviewers), like "Guidance due for review".
+"""
+
+import django_filters
+from django.db.models import F
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
+from wagtail.admin.views.reports import ReportView
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from portal.reports import InvalidFiltersGiveNoRowsMixin, SafeSpreadsheetExportMixin
+
+from .models import EDITING_ACTIONS, GuidancePage, TopicPage
+from .reading_age import FORMULA, rounded, with_figures
+
+
+def _years(value):
+    return "" if value is None else f"{value:.1f}"
+
+
+def _over_target_label(page):
+    if page.over_target is None:
+        return "Not worked out yet"
+    if page.over_target > 0:
+        return f"{page.over_target:.1f} over"
+    return "Within target"
+
+
+def _useful_label(page):
+    if not page.responses:
+        return "No responses"
+    return f"{page.percent_useful:.0f}% of {page.responses}"
+
+
+class ReadingAgeFilterSet(WagtailFilterSet):
+    topic = django_filters.ModelChoiceFilter(
+        label="Topic",
+        queryset=TopicPage.objects.order_by("title"),
+        method="filter_topic",
+        empty_label="All topics",
+    )
+
+    class Meta:
+        model = GuidancePage
+        fields = []
+
+    def filter_topic(self, queryset, name, value):
+        return queryset.child_of(value) if value else queryset
+
+
+class ReadingAgeReportView(InvalidFiltersGiveNoRowsMixin, SafeSpreadsheetExportMixin, ReportView):
+    page_title = "Reading age"
+    header_icon = "glasses"
+    results_template_name = "guidance/admin/reading_age_results.html"
+    model = GuidancePage
+    permission_policy = PagePermissionPolicy()
+    any_permission_required = EDITING_ACTIONS
+    filterset_class = ReadingAgeFilterSet
+    index_url_name = "guidance_reading_age:report"
+    index_results_url_name = "guidance_reading_age:results"
+    verbose_name_plural = "live guidance pages"
+    default_ordering = "-over_target"
+    export_filename = "reading-age"
+    list_export = [
+        "title",
+        "topic_title",
+        "reading_age_export",
+        "target",
+        "over_target_export",
+        "responses",
+        "useful",
+        "percent_useful_export",
+        "reading_age_words",
+        "computed_at_export",
+        "admin_url",
+    ]
+    export_headings = {
+        "title": "Page",
+        "topic_title": "Topic",
+        "reading_age_export": "Reading age (years)",
+        "target": "Target reading age",
+        "over_target_export": "Years over target",
+        "responses": "Feedback responses",
+        "useful": "Useful",
+        "percent_useful_export": "% useful",
+        "reading_age_words": "Words measured",
+        "computed_at_export": "Worked out",
+        "admin_url": "Edit at",
+    }
+    columns = [
+        TitleColumn(
+            "title",
+            label="Page",
+            sort_key="title",
+            get_url=lambda page: reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        ),
+        Column("topic_title", label="Topic", sort_key="topic_title"),
+        NumberColumn(
+            "reading_age",
+            label="Reading age",
+            sort_key="reading_age",
+            accessor=lambda page: _years(page.reading_age),
+        ),
+        NumberColumn("target", label="Target", sort_key="target"),
+        Column(
+            "over_target", label="Over target", sort_key="over_target", accessor=_over_target_label
+        ),
+        Column(
+            "percent_useful",
+            label="Found it useful",
+            sort_key="percent_useful",
+            accessor=_useful_label,
+        ),
+    ]
+
+    def get_base_queryset(self):
+        return with_figures(GuidancePage.objects.live().editable_by(self.request.user))
+
+    def order_queryset(self, queryset):
+        """The chosen order, pages without a figure last, then by title."""
+        ordering = self.ordering or self.default_ordering
+        key = ordering.lstrip("-")
+        expression = (
+            F(key).desc(nulls_last=True)
+            if ordering.startswith("-")
+            else F(key).asc(nulls_last=True)
+        )
+        return queryset.order_by(expression, "title", "pk")
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["formula"] = FORMULA
+        return context
+
+    def to_row_dict(self, item):
+        item.reading_age_export = rounded(item.reading_age)
+        item.over_target_export = rounded(item.over_target)
+        item.percent_useful_export = rounded(item.percent_useful)
+        item.computed_at_export = (
+            format_date(item.reading_age_computed_at, "Y-m-d H:i")
+            if item.reading_age_computed_at
+            else ""
+        )
+        item.admin_url = self.base_url + reverse("wagtailadmin_pages:edit", args=[item.pk])
+        return super().to_row_dict(item)
+
+    @property
+    def base_url(self):
+        return self.request.build_absolute_uri("/").rstrip("/")
