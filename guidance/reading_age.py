@@ -34,7 +34,6 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-import textstat
 from django.db.models import Count, F, FloatField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Length, NullIf, Substr
 from django.utils import timezone
@@ -61,6 +60,14 @@ _LINE_TAGS = {"p", "li", "ul", "ol", "br", "div", "blockquote", "h2", "h3", "h4"
 # mark, and any closing quote or bracket (textstat splits the same way).
 _SENTENCE_RE = re.compile(r"[^.!?]+[.!?]*[\"'”’)\]]*")
 _ENDS_SENTENCE_RE = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+def _textstat():
+    """textstat, imported on first use: it loads NLTK (about 0.3 s, once per
+    process), which serving pages to visitors never needs."""
+    import textstat
+
+    return textstat
 
 
 class _LineReader(HTMLParser):
@@ -148,12 +155,12 @@ def formula_text(sentences):
 
 
 def us_grade(text):
-    return textstat.coleman_liau_index(text)
+    return _textstat().coleman_liau_index(text)
 
 
 def reading_age_of(text):
     """The UK reading age in years (one decimal place) of `text`, or None if it has no words."""
-    if not textstat.lexicon_count(text):
+    if not _textstat().lexicon_count(text):
         return None
     return round(max(YOUNGEST_AGE, us_grade(text) + US_GRADE_TO_UK_AGE), 1)
 
@@ -180,19 +187,19 @@ def hardest_sentences(sentences, count=HARDEST_COUNT):
     prepared = [for_the_formula(sentence) for sentence in sentences]
     whole = us_grade(" ".join(prepared))
     by_letters = sorted(
-        range(len(sentences)), key=lambda i: textstat.letter_count(sentences[i]), reverse=True
+        range(len(sentences)), key=lambda i: _textstat().letter_count(sentences[i]), reverse=True
     )
     found = []
     for index in by_letters[:HARDEST_CANDIDATES]:
         rest = prepared[:index] + prepared[index + 1 :]
-        if not textstat.lexicon_count(" ".join(rest)):
+        if not _textstat().lexicon_count(" ".join(rest)):
             continue  # the only sentence: nothing to compare with
         adds = whole - us_grade(" ".join(rest))
         if adds >= 0.05:  # at least 0.1 once rounded
             found.append((adds, index))
     found.sort(key=lambda item: (-item[0], item[1]))
     return [
-        HardSentence(sentences[index], textstat.lexicon_count(sentences[index]), round(adds, 1))
+        HardSentence(sentences[index], _textstat().lexicon_count(sentences[index]), round(adds, 1))
         for adds, index in found[:count]
     ]
 
@@ -204,7 +211,7 @@ def estimate(title, summary, body):
     age = reading_age_of(text)
     if age is None:
         return Estimate(None, 0)
-    return Estimate(age, textstat.lexicon_count(text), hardest_sentences(sentences))
+    return Estimate(age, _textstat().lexicon_count(text), hardest_sentences(sentences))
 
 
 def stored_values(page_estimate, now=None):
