@@ -305,10 +305,6 @@ def with_figures(pages):
     )
 
 
-def in_topic(pages, topic):
-    return pages.child_of(topic) if topic is not None else pages
-
-
 def rounded(value):
     return None if value is None else round(value, 1)
 
@@ -350,7 +346,6 @@ class ReadingAgePanel(Panel):
                     "few_words": age is not None and (page.reading_age_words or 0) < FEW_WORDS,
                     "hardest": page.reading_age_hardest or [],
                     "computed_at": page.reading_age_computed_at,
-                    "is_live": page.live,
                 }
             )
             return context
