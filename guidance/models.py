@@ -536,6 +536,8 @@ class GuidancePage(FeedbackPageMixin, BasePage):
         "reading_age_hardest",
         "reading_age_computed_at",
     )
+    # A copy that is not published straight away has no published text yet.
+    exclude_fields_in_copy = list(READING_AGE_FIELDS)
 
     content_panels = [
         *Page.content_panels,

@@ -176,6 +176,18 @@ def test_publishing_a_saved_draft_works_out_the_draft_s_text(client, site_tree):
     assert stored.reading_age == textstat_reading_age(f"{page.title}. {page.summary} {HARD}")
 
 
+def test_a_draft_copy_has_no_estimate_until_it_is_published(client, site_tree):
+    client.force_login(member_of("Editors"))
+    original = site_tree.guidance
+
+    draft = original.copy(update_attrs={"slug": "draft-copy"}, keep_live=False)
+    live = original.copy(update_attrs={"slug": "live-copy"}, keep_live=True)
+
+    assert GuidancePage.objects.get(pk=draft.pk).reading_age is None
+    assert "worked out each time it is published" in panel_text(client, draft)
+    assert GuidancePage.objects.get(pk=live.pk).reading_age == original.reading_age
+
+
 # --- The editor's panel --------------------------------------------------------------
 
 
