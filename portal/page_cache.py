@@ -15,8 +15,11 @@ it). A cached page costs no query and no rendering, and goes out with
   one meant to miss the cache) is served the page's one cached copy. Search
   results (`/search/?q=…`) reach the view every time, so each search is
   counted (guidance/search.py); the view sends them `no-store`.
-- **A hit is one round trip** to the cache: the page and the generation
-  number (`purge_all`) are read together.
+- **A hit is one round trip** to the cache, or none: the page and the
+  generation number (`purge_all`) are read together, and with Redis each
+  app process also keeps copies of what it read, which Redis's own
+  announcements of every change keep exact (portal/near_cache.py;
+  `PAGE_CACHE_NEAR_ENTRIES`, 0 turns it off).
 - **Never cached:** anyone with a session (staff): their answers are marked
   `private, no-store`; the admin, previews, feedback, `/exit/`, health
   checks, static files and documents (`PAGE_CACHE_EXCLUDED_PREFIXES`);
@@ -40,13 +43,16 @@ import time
 
 import brotli
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from . import near_cache
+
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "page-cache:generation"
+KEY_PREFIX = "page-cache:"
+GENERATION_KEY = f"{KEY_PREFIX}generation"
 ENTRY_FORMAT = 3  # raise when the stored entry changes shape, so old entries are ignored
 STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options")
 SEARCH_PATH = "/search/"
@@ -54,13 +60,28 @@ SEARCH_PATH = "/search/"
 
 def _key(path):
     digest = hashlib.sha256(path.encode()).hexdigest()
-    return f"page-cache:{ENTRY_FORMAT}:{digest}"
+    return f"{KEY_PREFIX}{ENTRY_FORMAT}:{digest}"
 
 
 def _lookup(path):
-    """(entry or None, current generation), in one round trip to the cache."""
-    found = cache.get_many([GENERATION_KEY, _key(path)])
-    return found.get(_key(path)), found.get(GENERATION_KEY) or 0
+    """(entry or None, current generation): from this process's copies, or one round trip."""
+    key = _key(path)
+    prefix = cache.make_key(KEY_PREFIX)
+    near = near_cache.for_process(caches["default"], prefix, settings.PAGE_CACHE_NEAR_ENTRIES)
+    if near is None:
+        found = cache.get_many([GENERATION_KEY, key])
+        return found.get(key), found.get(GENERATION_KEY) or 0
+    redis_keys = {cache.make_key(name): name for name in (GENERATION_KEY, key)}
+    copies = near.get_many(redis_keys)
+    if copies is not None and len(copies) == len(redis_keys):
+        found = {redis_keys[redis_key]: value for redis_key, value in copies.items()}
+    else:
+        token = near.token()
+        found = cache.get_many([GENERATION_KEY, key])
+        found.setdefault(GENERATION_KEY, 0)  # none yet: its first purge_all is announced too
+        if key in found:
+            near.put_many({cache.make_key(name): value for name, value in found.items()}, token)
+    return found.get(key), found[GENERATION_KEY]
 
 
 def _cacheable_path(request):

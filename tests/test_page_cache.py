@@ -1,12 +1,15 @@
 """The whole-page cache: one shared, cookie-free copy per page, fresh at every publish.
 
-Through the real middleware stack and the test cache (local memory).
+Through the real middleware stack, every test twice: with the test cache
+(local memory), and with Redis, as in production, where each process also
+keeps copies that Redis's announcements keep exact (portal/near_cache.py).
 """
 
 import gzip
 
 import brotli
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from wagtail.contrib.search_promotions.models import Query
 
@@ -16,6 +19,22 @@ from tests.guidance.factories import contacts_block, paragraph, section
 from tests.support.html import parse_ok
 
 PUBLIC_CACHE_CONTROL = "public, max-age=300, s-maxage=300, stale-if-error=86400"
+REDIS_CACHES = {
+    "default": {
+        "BACKEND": "portal.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/10",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+}
+
+
+@pytest.fixture(autouse=True, params=["local memory", "Redis"])
+def page_cache_store(request, settings):
+    if request.param == "Redis":
+        settings.CACHES = REDIS_CACHES
+    cache.clear()
+    yield request.param
+    cache.clear()
 
 
 @pytest.fixture

@@ -132,6 +132,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "300"))
 PAGE_CACHE_S_MAXAGE = int(os.environ.get("PAGE_CACHE_S_MAXAGE", "300"))
 PAGE_CACHE_STALE_IF_ERROR = int(os.environ.get("PAGE_CACHE_STALE_IF_ERROR", "86400"))
+# Pages each app process keeps a copy of when the cache is Redis (portal/near_cache.py).
+PAGE_CACHE_NEAR_ENTRIES = int(os.environ.get("PAGE_CACHE_NEAR_ENTRIES", "500"))
 PAGE_CACHE_EXCLUDED_PREFIXES = (
     "/admin/",
     "/feedback/",
