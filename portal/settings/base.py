@@ -111,15 +111,23 @@ DATABASES = {
 # few seconds and a 503 (with the quick exit and the numbers), never a stuck
 # worker. The connect timeout covers a server that accepts and never answers;
 # the statement timeout a query stuck behind a lock. Management commands run
-# by manage.py (migrations, exports, purges) set no statement timeout.
+# by manage.py (migrations, exports, purges) set no statement timeout, but
+# keep the lock timeout.
 DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2"))
 DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "3000"))
+# A lock wait is bounded even where statements are not (manage.py, 1 s): a
+# migration queued behind a visitor's query for a table lock makes every
+# later query on that table queue behind it, so it gives up first (and is
+# run again), well inside a visitor's own statement timeout.
+DATABASE_LOCK_TIMEOUT_MS = int(
+    os.environ.get("DATABASE_LOCK_TIMEOUT_MS") or DATABASE_STATEMENT_TIMEOUT_MS or 1000
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         connect_timeout=DATABASE_CONNECT_TIMEOUT,
         options=(
             f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
-            f" -c lock_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+            f" -c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
             " -c idle_in_transaction_session_timeout=60000"
         ),
     )
