@@ -137,6 +137,8 @@ class LocalTimes:
     per row.
     """
 
+    KEEP = 1000  # hours (or minutes) in each table at most
+
     def __init__(self, zone):
         self.zone = zone
         self.hours = {}  # "YYYY-MM-DD HH" (UTC): (local "YYYY-MM-DDTHH", offset "+HH:MM")
@@ -145,19 +147,29 @@ class LocalTimes:
     def __call__(self, text):
         split = self.hours.get(text[:13])
         if split is None:
-            split = self.hours[text[:13]] = self._split(text[:13], 3600)
+            split = self._remember(self.hours, text[:13], 3600)
         if split:
             return split[0] + text[13:19] + split[1]
         split = self.minutes.get(text[:16])
         if split is None:
-            split = self.minutes[text[:16]] = self._split(text[:16], 60)
+            split = self._remember(self.minutes, text[:16], 60)
         if split:
             return split[0] + text[16:19] + split[1]
         return self._local(text[:19]).isoformat(timespec="seconds")
 
+    def _remember(self, table, start, seconds):
+        """Work out and keep `start`'s split; exports go in time order, so keep few."""
+        if len(table) >= self.KEEP:
+            table.clear()
+        split = table[start] = self._split(start, seconds)
+        return split
+
     def _local(self, text):
-        utc = datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
-        return utc.astimezone(self.zone)
+        return self._utc(text).astimezone(self.zone)
+
+    @staticmethod
+    def _utc(text):
+        return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
 
     def _split(self, start, seconds):
         """(local text up to `start`'s length, offset) if they hold for `seconds` from `start`.
@@ -165,13 +177,11 @@ class LocalTimes:
         False when the offset changes within that time or is not a whole
         number of `seconds`: then the minutes (or seconds) differ locally.
         """
-        first = self._local((start + ":00:00")[:19])
-        last = first + datetime.timedelta(seconds=seconds - 1)
+        utc = self._utc((start + ":00:00")[:19])
+        first = utc.astimezone(self.zone)
+        last = (utc + datetime.timedelta(seconds=seconds - 1)).astimezone(self.zone)
         offset = first.utcoffset()
-        if (
-            offset % datetime.timedelta(seconds=seconds)
-            or last.astimezone(self.zone).utcoffset() != offset
-        ):
+        if offset % datetime.timedelta(seconds=seconds) or last.utcoffset() != offset:
             return False
         text = first.isoformat(timespec="seconds")
         return text[: len(start)], text[19:]

@@ -187,3 +187,15 @@ def test_utc_text_is_what_the_database_gives(site_tree):
 
     assert text == exports.utc_text(stamp) == "2026-07-01 08:30:05.123456"
     assert exports.utc_text(stamp.replace(microsecond=0)) == "2026-07-01 08:30:05"
+
+
+def test_local_times_keep_only_a_few_hours(monkeypatch):
+    monkeypatch.setattr(LocalTimes, "KEEP", 3)
+    zone = zoneinfo.ZoneInfo("Europe/London")
+    local_time = LocalTimes(zone)
+
+    for moment in moments_around_changes(zone, 2026)[:400]:
+        assert local_time(exports.utc_text(moment)) == moment.astimezone(zone).isoformat(
+            timespec="seconds"
+        )
+        assert len(local_time.hours) <= 3
