@@ -42,7 +42,8 @@ class MethodNotAllowedMiddleware:
     `TRACE` on a guidance page answered 200 (issue 14, T16). Django's
     `require_POST` and friends answer 405 with no body; a visitor (or a
     probe) gets the standalone error page instead, with the quick exit and
-    the help numbers, and the `Allow` header kept.
+    the help numbers, and the `Allow` header kept. The health checks keep
+    Django's bare 405: they never touch the database or the cache.
     """
 
     PAGE_METHODS = ("GET", "HEAD")
@@ -53,7 +54,9 @@ class MethodNotAllowedMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         streaming = getattr(response, "streaming", False)
-        if response.status_code == 405 and not streaming and not response.content:
+        # The health checks stay bare: they must never touch the database.
+        plain = streaming or request.path_info.startswith("/health/")
+        if response.status_code == 405 and not plain and not response.content:
             branded = _standalone_405()
             branded["Allow"] = response.get("Allow", "")
             return branded

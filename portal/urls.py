@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from guidance import views as guidance_views
-from portal import two_factor
+from portal import security_txt, two_factor
 from portal import views as portal_views
 
 urlpatterns = [
@@ -22,6 +22,13 @@ urlpatterns = [
     # Crawlers may index the guidance, not the endpoints around it.
     path("robots.txt", guidance_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", guidance_views.sitemap, name="sitemap"),
+    # RFC 9116: how to report a vulnerability (portal/security_txt.py).
+    path(".well-known/security.txt", security_txt.security_txt, name="security_txt"),
+    path(
+        ".well-known/security-policy.txt",
+        security_txt.security_policy,
+        name="security_policy",
+    ),
 ]
 
 if settings.DEBUG:

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Warns once when a request bypassed the trusted proxies (docs/deployment.md).
+    "portal.client_ip.TrustedProxyCheckMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -336,6 +338,13 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# /.well-known/security.txt (portal/security_txt.py, docs/security.md): where
+# to report a vulnerability. Comma-separated mailto: or https: addresses;
+# unset, mailto:security@ the host of WAGTAILADMIN_BASE_URL. The policy
+# defaults to /.well-known/security-policy.txt on this site.
+SECURITY_TXT_CONTACT = os.environ.get("SECURITY_TXT_CONTACT", "")
+SECURITY_TXT_POLICY = os.environ.get("SECURITY_TXT_POLICY", "")
 
 # Page feedback (see docs/feedback_privacy.md)
 FEEDBACK_RATE_LIMIT_PER_MINUTE = int(os.environ.get("FEEDBACK_RATE_LIMIT_PER_MINUTE", "10"))
