@@ -4,7 +4,7 @@ An export acts on the page-feedback responses as a whole, not on any one
 row, so the entry is logged against the `ContentType` that stands for
 `FeedbackResponse` (Wagtail's `ModelLogEntry` needs a saved instance with a
 primary key). Its name reads "Page feedback responses"; the data holds the
-format, the filters exactly as given, the row count and where the export
+format, the filters as given (a NUL shown as U+FFFD), the row count and where the export
 came from. Site history shows these entries to superusers: no other group
 holds a permission on content types, so analysts cannot browse or filter
 the record of their own exports.
@@ -44,8 +44,14 @@ def register_log_actions(actions):
     actions.register_action(EXPORT_ACTION)(FeedbackExportFormatter)
 
 
+def _storable(text):
+    """`text` with NUL shown as U+FFFD: PostgreSQL's JSON cannot hold it (issue 14, T7)."""
+    return str(text).replace("\x00", "\ufffd")
+
+
 def log_export(*, user, export_format, filters, rows, source):
     """Record one export: who (None for a command), format, filters and row count."""
+    filters = {_storable(name): _storable(value) for name, value in filters.items()}
     return log_actions.log(
         instance=ContentType.objects.get_for_model(FeedbackResponse),
         action=EXPORT_ACTION,

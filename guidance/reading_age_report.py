@@ -14,7 +14,6 @@ Who may see it: anyone who may add, edit or publish pages (Editors,
 Moderators, Safeguarding reviewers), like "Guidance due for review".
 """
 
-import django_filters
 from django.db.models import F
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
@@ -23,7 +22,11 @@ from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from portal.reports import InvalidFiltersGiveNoRowsMixin, SafeSpreadsheetExportMixin
+from portal.reports import (
+    InvalidFiltersGiveNoRowsMixin,
+    ModelChoiceFilter,
+    SafeSpreadsheetExportMixin,
+)
 
 from .models import EDITING_ACTIONS, GuidancePage, TopicPage
 from .reading_age import FORMULA, rounded, with_figures
@@ -48,7 +51,7 @@ def _useful_label(page):
 
 
 class ReadingAgeFilterSet(WagtailFilterSet):
-    topic = django_filters.ModelChoiceFilter(
+    topic = ModelChoiceFilter(
         label="Topic",
         queryset=TopicPage.objects.order_by("title"),
         method="filter_topic",

@@ -21,6 +21,10 @@ class SignpostingContactViewSet(SnippetViewSet):
     list_display = ["name", "phone", "phone_hours", "is_emergency", "last_verified", "live"]
     list_filter = ["is_emergency", "live"]
     search_fields = ["name", "helps_with"]
+    # Matched with icontains, not the search index: contacts are few, and the
+    # index's autocomplete asked SQLite's FTS5 for a `name` column it lacks,
+    # so every search failed there (issue 14, T7).
+    search_backend_name = None
     inspect_view_enabled = True
 
 

@@ -2,7 +2,39 @@
 
 from itertools import chain
 
+import django_filters
+from django.core.exceptions import ValidationError
+from django_filters.fields import ModelChoiceField
+
 from feedback.exports import BOM, neutralise_formula
+
+# The largest id a database integer holds (SQLite's and PostgreSQL's bigint).
+MAX_DATABASE_ID = 2**63 - 1
+
+
+class IdInRangeChoiceField(ModelChoiceField):
+    """A model choice refusing an id no database integer holds, as an invalid choice.
+
+    Django range-checks ids only on a model's own integer key: the key of a
+    page type (a one-to-one link to `Page`) goes to the database as given, and
+    SQLite overflows on `?topic=99999999999999999999` (a 500).
+    """
+
+    def to_python(self, value):
+        if value not in self.empty_values and self.to_field_name is None:
+            try:
+                out_of_range = abs(int(value)) > MAX_DATABASE_ID
+            except (TypeError, ValueError):
+                out_of_range = False  # the model field refuses it itself
+            if out_of_range:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """django-filter's ModelChoiceFilter, safe for page types: see `IdInRangeChoiceField`."""
+
+    field_class = IdInRangeChoiceField
 
 
 class InvalidFiltersGiveNoRowsMixin:
