@@ -487,7 +487,15 @@ def run_manage(code, env, *args, timeout=300):
     )
 
 
-@NEEDS_POSTGRES
+@pytest.mark.skipif(
+    not IS_POSTGRES,
+    reason=(
+        "PostgreSQL only: it migrates a database while another release's gunicorn serves from "
+        "it and a second connection holds a lock against lock_timeout; SQLite locks the whole "
+        "file and has no lock_timeout. The migration scan of T22 runs here; this half runs in "
+        "the suite's PostgreSQL run (.ci/run)"
+    ),
+)
 def test_t22_migrations_under_load(stack, tmp_path, tally):
     """This release's newest migrations, applied while the previous release serves visitors."""
     code = previous_release(tmp_path / "previous")
