@@ -212,7 +212,7 @@ def _handle_feedback(request, client_key):
     if _claim_first_submission(duplicate_key):
         try:
             with transaction.atomic():
-                FeedbackResponse.objects.create(
+                response = FeedbackResponse.objects.create(
                     page=page,
                     page_revision_id=page.live_revision_id,
                     page_title=page.title,
@@ -220,6 +220,11 @@ def _handle_feedback(request, client_key):
                     useful=cleaned["useful"] == "yes",
                     reason=cleaned["reason"],
                     comment=cleaned["comment"],
+                )
+                # Kept to the hour (the field sets "now" itself, so in a second
+                # statement): an exact time could pick the post out of a proxy's log.
+                FeedbackResponse.objects.filter(pk=response.pk).update(
+                    submitted_at=response.submitted_at.replace(minute=0, second=0, microsecond=0)
                 )
         except DatabaseError:
             _release_submission(duplicate_key)
