@@ -12,7 +12,8 @@ around it (docs/search_and_seo.md):
   "Search terms" report) and, when nothing was found, in `NoResultsSearch`
   (the "Searches with no results" report). Only `stored_query_text` is
   kept: lower case, punctuation dropped, e-mail addresses, phone numbers,
-  National Insurance numbers and postcodes replaced by "[removed]"
+  National Insurance numbers, postcodes, dates of birth, usernames and
+  introduced names replaced by "[removed]"
   (feedback/scrubbing.py). Never the address, time of day, page of results
   or anything else about the visitor. A database failure here is logged and
   swallowed: the visitor still gets their results.
