@@ -11,6 +11,8 @@ import re
 import sys
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.test import Client
 from wagtail.documents.models import Document
@@ -230,6 +232,23 @@ def test_t16_host_header_method_abuse_and_django_error_paths(client, site_tree, 
     assert b"evil.example" not in forwarded.content
     forwarded_admin = visitor.get("/admin/", HTTP_X_FORWARDED_HOST="evil.example")
     assert "evil.example" not in forwarded_admin.get("Location", "")
+
+    # Password-reset links name the canonical address, whatever Host or
+    # X-Forwarded-Host the request carried.
+    settings.WAGTAIL_PASSWORD_RESET_ENABLED = True
+    settings.WAGTAILADMIN_BASE_URL = "https://guidance.example.police.uk"
+    get_user_model().objects.create_user("officer", "officer@example.org", "an old passphrase")
+    reset = visitor.post(
+        "/admin/password_reset/",
+        {"email": "officer@example.org"},
+        HTTP_HOST="127.0.0.1",
+        HTTP_X_FORWARDED_HOST="evil.example",
+    )
+    checked.append("password reset")
+    assert reset.status_code == 302
+    [message] = mail.outbox
+    links = re.findall(r"https?://[^/\s]+", message.body)
+    assert links and set(links) == {"https://guidance.example.police.uk"}, links
 
     # Methods a page does not accept: 405 naming the ones it does, on our page.
     for method in ("put", "delete", "patch", "trace"):
