@@ -286,7 +286,6 @@ def csv_batches(queryset):
         pk: csv_cell(neutralise_formula(code)) + "," + csv_cell(neutralise_formula(label))
         for pk, (code, label) in _reasons(queryset).items()
     }
-    reasons[None] = ","
     local_time = LocalTimes(timezone.get_current_timezone())
     hours = local_time.hours
     cells = {}
@@ -312,7 +311,7 @@ def csv_batches(queryset):
                     f"{pk},{at},{'' if page_id is None else page_id},"
                     f"{'' if revision_id is None else revision_id},"
                     f"{cells.get(title) or cell(title)},{cells.get(path) or cell(path)},"
-                    f"{'yes' if useful else 'no'},{reasons[reason_id]},{comment}"
+                    f"{'yes' if useful else 'no'},{reasons.get(reason_id, ',')},{comment}"
                 )
             lines.append("")
             text = "\r\n".join(lines)
