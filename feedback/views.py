@@ -100,8 +100,15 @@ def _visitor_path(page, request):
     return url_parts[2] if url_parts else page.url_path
 
 
+def _thanks_salt(needs_support):
+    return f"{THANKS_SALT}.{'support' if needs_support else 'plain'}"
+
+
 def _thanks_url(page_id, needs_support):
-    token = signing.dumps({"p": page_id, "s": int(needs_support)}, salt=THANKS_SALT, compress=True)
+    """The thank-you address. A signed value is readable (base64), so whether the
+    comment read as a disclosure is not in it: it is which salt signed it, and
+    without the secret key both kinds of address look alike in a browser's history."""
+    token = signing.dumps({"p": page_id}, salt=_thanks_salt(needs_support), compress=True)
     return reverse("feedback:thanks", args=[token])
 
 
@@ -235,12 +242,15 @@ def _handle_feedback(request, client_key):
 @require_safe
 def thanks(request, token):
     """The thank-you page a visitor without JavaScript lands on."""
-    try:
-        data = signing.loads(token, salt=THANKS_SALT)
-        page = Page.objects.live().public().filter(pk=data["p"]).first()
-        needs_support = bool(data["s"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
-        raise Http404("No such thank-you page") from error
+    for needs_support in (False, True):
+        try:
+            data = signing.loads(token, salt=_thanks_salt(needs_support))
+            page = Page.objects.live().public().filter(pk=data["p"]).first()
+            break
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            continue
+    else:
+        raise Http404("No such thank-you page")
     return render(
         request, "feedback/thanks.html", _thanks_context(page and page.specific, needs_support)
     )

@@ -159,3 +159,30 @@ def test_t10_data_minimisation(client, tally, guidance_page):
         0,
         0,
     )
+
+
+def test_t10_data_minimisation_thank_you_address_hides_a_disclosure(client, tally, guidance_page):
+    """T10: a thank-you address left in browser history never says a comment was a disclosure.
+
+    A signed value is only base64: anyone holding the device could read it.
+    The two kinds of address carry the same readable part; only the
+    signature, which needs the secret key to check, differs.
+    """
+    tally.tried(2)
+    plain = client.post(FEEDBACK_URL, answer(guidance_page, comment="Clear page"))
+    disclosure = client.post(
+        FEEDBACK_URL, answer(guidance_page, comment="he is hurting me"), REMOTE_ADDR="192.0.2.7"
+    )
+
+    assert (plain.status_code, disclosure.status_code) == (303, 303)
+    tally.responses(accepted=2, stored=FeedbackResponse.objects.count())
+    readable = [
+        response["Location"].split("/")[-2].split(":")[0] for response in (plain, disclosure)
+    ]
+    assert readable[0] == readable[1]
+    assert plain["Location"] != disclosure["Location"]
+    for response, heading in ((plain, "Thank you for your feedback"), (disclosure, "Get help now")):
+        page = client.get(response["Location"])
+        assert page.status_code == 200
+        assert heading in page.content.decode()
+        assert "<title>Thank you for your feedback" in page.content.decode()
