@@ -29,6 +29,9 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 INVALIDATION_CHANNEL = "__redis__:invalidate"
+# Names in Redis's CLIENT LIST (with the process id), so operators can tell these apart.
+LISTENER_NAME = "portal-page-cache-listener"
+TRACKER_NAME = "portal-page-cache-tracker"
 RETRY_AFTER_SECONDS = 5
 
 
@@ -48,6 +51,9 @@ class NearCache:
         self._listener = self._tracker = None
         self._retry_at = 0.0
         self._announcements = 0  # how many have been read: see `token`
+        suffix = f"{os.getpid()}-{id(self):x}"
+        self.listener_name = f"{LISTENER_NAME}-{suffix}"
+        self.tracker_name = f"{TRACKER_NAME}-{suffix}"
 
     def get_many(self, keys):
         """{key: value} for the keys held here, or None when Redis cannot keep us informed."""
@@ -84,6 +90,10 @@ class NearCache:
         try:
             while self._listener.can_read(timeout=0):
                 self._apply(self._listener.read_response())
+            # The tracker never receives anything: readable means closed (a
+            # server's idle `timeout`, say), and then nothing is announced.
+            if self._tracker.can_read(timeout=0):
+                raise RedisError("the tracking connection was closed")
         except (RedisError, OSError) as error:
             self._disconnect(error)
             return False
@@ -106,11 +116,15 @@ class NearCache:
             return False
         try:
             listener = self._pool.make_connection()
+            listener.send_command("CLIENT", "SETNAME", self.listener_name)
+            listener.read_response()
             listener.send_command("CLIENT", "ID")
             listener_id = listener.read_response()
             listener.send_command("SUBSCRIBE", INVALIDATION_CHANNEL)
             listener.read_response()
             tracker = self._pool.make_connection()
+            tracker.send_command("CLIENT", "SETNAME", self.tracker_name)
+            tracker.read_response()
             tracker.send_command(
                 "CLIENT", "TRACKING", "ON", "REDIRECT", listener_id, "BCAST", "PREFIX", self._prefix
             )

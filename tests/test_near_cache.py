@@ -68,6 +68,21 @@ def test_a_deleted_key_and_a_flushed_database_drop_the_copies(other_server):
     assert near.get_many([f"{PREFIX}b", f"{PREFIX}c"]) == {}
 
 
+@pytest.mark.parametrize("closed", ["tracker_name", "listener_name"])
+def test_a_closed_connection_drops_the_copies(other_server, closed):
+    near = NearCache(REDIS_URL, OPTIONS, PREFIX, max_entries=10)
+    key = f"{PREFIX}page"
+    copy_of(near, key, "v1")
+
+    # As a server's idle `timeout` would: after this, changes go unannounced.
+    (client,) = [c for c in other_server.client_list() if c["name"] == getattr(near, closed)]
+    other_server.client_kill_filter(_id=client["id"])
+
+    assert near.get_many([key]) is None
+    other_server.set(key, b"v2")
+    assert near.get_many([key]) is None  # not reconnected at once, so no copy served
+
+
 def test_a_copy_read_while_its_key_changed_is_not_kept(other_server):
     near = NearCache(REDIS_URL, OPTIONS, PREFIX, max_entries=10)
     key = f"{PREFIX}page"
