@@ -22,6 +22,8 @@ class GuidanceConfig(AppConfig):
             unpublished,
         )
 
+        from portal import checks  # noqa: F401 - registers the project's system checks
+
         from . import cache_purging
         from .models import SignpostingContact
 

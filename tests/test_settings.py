@@ -9,11 +9,14 @@ from portal.settings import base
 from tests.support.servers import BASE_DIR, production_env
 
 
-def check_deploy(tmp_path, https):
+def check_deploy(tmp_path, https, redis_url="redis://127.0.0.1:6379/15"):
+    # The checks name Redis but never reach it.
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
-        env=production_env(tmp_path, DJANGO_HTTPS=https, DJANGO_ALLOWED_HOSTS="portal.example"),
+        env=production_env(
+            tmp_path, DJANGO_HTTPS=https, DJANGO_ALLOWED_HOSTS="portal.example", REDIS_URL=redis_url
+        ),
         capture_output=True,
         text=True,
         timeout=120,
@@ -26,6 +29,14 @@ def test_production_passes_the_deploy_checks_without_a_warning(tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_without_redis_warns_that_publishes_reach_one_process_only(tmp_path):
+    result = check_deploy(tmp_path, https="true", redis_url="")
+
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr
+    assert "Set REDIS_URL" in result.stderr
 
 
 def test_plain_http_switch_really_turns_off_https_protections(tmp_path):

@@ -178,11 +178,17 @@ def test_t14_security_headers_everywhere(https, site_tree, tmp_path, tally):
         ({"DJANGO_SECRET_KEY": "short-key"}, "security.W009"),
         ({"DJANGO_SECRET_KEY": "django-insecure-" + "x" * 60}, "security.W009"),
         ({"DJANGO_HTTPS": "false"}, "security.W004"),
+        ({"REDIS_URL": ""}, "portal.W001"),
     ],
-    ids=["production", "debug", "no-hosts", "short-key", "insecure-key", "no-https"],
+    ids=["production", "debug", "no-hosts", "short-key", "insecure-key", "no-https", "no-redis"],
 )
 def test_t15_deploy_misconfiguration(tmp_path, flip, check_id, tally):
-    env = production_env(tmp_path, DJANGO_HTTPS="true", DJANGO_ALLOWED_HOSTS="portal.example")
+    env = production_env(
+        tmp_path,
+        DJANGO_HTTPS="true",
+        DJANGO_ALLOWED_HOSTS="portal.example",
+        REDIS_URL="redis://127.0.0.1:6379/15",  # named, never reached by the checks
+    )
     env.update(flip or {})
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env, timeout=120)
     output = result.stdout + result.stderr
