@@ -24,7 +24,7 @@ import time
 from collections import OrderedDict
 
 import redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +114,10 @@ class NearCache:
     def _connect(self):
         if time.monotonic() < self._retry_at:
             return False
+        made = []
         try:
             listener = self._pool.make_connection()
+            made.append(listener)
             listener.send_command("CLIENT", "SETNAME", self.listener_name)
             listener.read_response()
             listener.send_command("CLIENT", "ID")
@@ -123,14 +125,21 @@ class NearCache:
             listener.send_command("SUBSCRIBE", INVALIDATION_CHANNEL)
             listener.read_response()
             tracker = self._pool.make_connection()
+            made.append(tracker)
             tracker.send_command("CLIENT", "SETNAME", self.tracker_name)
             tracker.read_response()
             tracker.send_command(
                 "CLIENT", "TRACKING", "ON", "REDIRECT", listener_id, "BCAST", "PREFIX", self._prefix
             )
-            if isinstance(reply := tracker.read_response(), Exception):
-                raise reply
+            tracker.read_response()
+        except ResponseError as error:
+            # Redis refused a command (before 6, it has no CLIENT TRACKING): never again.
+            self._close(made)
+            self._retry_at = float("inf")
+            logger.warning("Page cache: no copies in this process (Redis refused: %s)", error)
+            return False
         except (RedisError, OSError) as error:
+            self._close(made)
             self._retry_at = time.monotonic() + RETRY_AFTER_SECONDS
             logger.warning("Page cache: no copies in this process for now (%s)", error)
             return False
@@ -138,11 +147,14 @@ class NearCache:
         self._copies.clear()  # nothing was announced while we were not listening
         return True
 
+    @staticmethod
+    def _close(connections):
+        for connection in connections:
+            connection.disconnect()
+
     def _disconnect(self, error):
         logger.warning("Page cache: dropping this process's copies (%s)", error)
-        for connection in (self._listener, self._tracker):
-            if connection is not None:
-                connection.disconnect()
+        self._close([self._listener, self._tracker])
         self._listener = self._tracker = None
         self._copies.clear()
         self._retry_at = time.monotonic() + RETRY_AFTER_SECONDS

@@ -83,6 +83,36 @@ def test_a_closed_connection_drops_the_copies(other_server, closed):
     assert near.get_many([key]) is None  # not reconnected at once, so no copy served
 
 
+@pytest.fixture
+def user_refused_client_commands(other_server):
+    """A Redis user who may read and write keys but not run CLIENT (as a Redis before 6 would)."""
+    other_server.acl_setuser(
+        "near-cache-test",
+        enabled=True,
+        passwords=["+not-a-secret"],
+        keys=["*"],
+        channels=["*"],
+        commands=["+@all", "-client"],
+        reset=True,
+    )
+    yield "redis://near-cache-test:not-a-secret@127.0.0.1:6379/10"
+    other_server.acl_deluser("near-cache-test")
+
+
+def test_a_redis_that_refuses_tracking_is_not_asked_again_and_no_connection_is_left(
+    other_server, user_refused_client_commands, caplog
+):
+    near = NearCache(user_refused_client_commands, OPTIONS, PREFIX, max_entries=10)
+
+    with caplog.at_level(logging.WARNING, logger="portal.near_cache"):
+        assert near.get_many([f"{PREFIX}a"]) is None
+        assert near.get_many([f"{PREFIX}a"]) is None
+
+    assert ["Redis refused" in record.getMessage() for record in caplog.records] == [True]
+    left = [c for c in other_server.client_list() if c["user"] == "near-cache-test"]
+    assert left == []
+
+
 def test_a_copy_read_while_its_key_changed_is_not_kept(other_server):
     near = NearCache(REDIS_URL, OPTIONS, PREFIX, max_entries=10)
     key = f"{PREFIX}page"
