@@ -53,11 +53,15 @@ install: $(RUNTIME_STAMP) ## Create .venv if missing and install the runtime req
 
 install-dev: $(DEV_STAMP) ## Create .venv if missing and install the runtime and dev requirements
 
-run: install ## Local demo: migrate, load demo content, create a demo admin, serve on http://127.0.0.1:8000/
+# PORT as for `make serve`: `PORT=8001 make run` or `make run PORT=8001`. The
+# demo admin's address is printed with the same port, and links in e-mails
+# (WAGTAILADMIN_BASE_URL) follow it unless that variable is set.
+run: install ## Local demo: migrate, load demo content, create a demo admin, serve on http://127.0.0.1:PORT/ (default 8000)
 	$(DEV_SETTINGS) $(MANAGE) migrate --noinput
 	$(DEV_SETTINGS) $(MANAGE) load_demo_content
-	$(DEV_SETTINGS) $(MANAGE) create_demo_admin
-	$(DEV_SETTINGS) $(MANAGE) runserver 127.0.0.1:8000
+	$(DEV_SETTINGS) $(MANAGE) create_demo_admin --port "$${PORT:-8000}"
+	$(DEV_SETTINGS) WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-http://127.0.0.1:$${PORT:-8000}}" \
+		$(MANAGE) runserver "127.0.0.1:$${PORT:-8000}"
 
 test: install-dev $(NODE_STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium, Java and Node); pass PYTEST_ARGS=...
 	$(TEST_SETTINGS) $(BIN)/python -m pytest $(PYTEST_ARGS)

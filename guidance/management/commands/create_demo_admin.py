@@ -13,11 +13,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 USERNAME = "admin"
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
 
 class Command(BaseCommand):
     help = "Local demo only: create or update the superuser 'admin' with a new random password."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--port", default="8000", help="The port `make run` serves on, for the address printed."
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -37,4 +41,5 @@ class Command(BaseCommand):
             user.is_superuser = True
             user.set_password(password)
             user.save()
-        self.stdout.write(f"Demo admin: {ADMIN_URL}  user: {USERNAME}  password: {password}")
+        admin_url = f"http://127.0.0.1:{options['port']}/admin/"
+        self.stdout.write(f"Demo admin: {admin_url}  user: {USERNAME}  password: {password}")
