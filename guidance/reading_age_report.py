@@ -10,18 +10,31 @@ over its target first; filterable by topic; sortable by every figure.
 `?export=csv` and `?export=xlsx` download the filtered rows through
 `portal.reports.SafeSpreadsheetExportMixin`.
 
-Who may see it: anyone who may add, edit or publish pages (Editors,
-Moderators, Safeguarding reviewers), like "Guidance due for review".
+Who may see it (`can_view_reading_age`):
+
+- anyone who may add, edit or publish pages (Editors, Moderators,
+  Safeguarding reviewers), like "Guidance due for review": the pages they
+  may edit;
+- anyone who may read page feedback (`feedback.view_feedbackresponse`:
+  Feedback analysts, Moderators), since the report sets "Found it useful"
+  beside the reading age: every live guidance page.
+
+A page's title links to its editor only for those who may edit it. Anyone
+else (staff with other rights only, or none) is refused. The menu entry is
+`ReadingAgeMenuItem`, shown to the same people.
 """
 
-from django.db.models import F
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from feedback.permissions import can_view_feedback
 from portal.reports import (
     InvalidFiltersGiveNoRowsMixin,
     ModelChoiceFilter,
@@ -30,6 +43,19 @@ from portal.reports import (
 
 from .models import EDITING_ACTIONS, GuidancePage, TopicPage
 from .reading_age import FORMULA, rounded, with_figures
+from .reports import can_edit_pages
+
+
+def can_view_reading_age(user):
+    """Those who edit pages, and those who read page feedback (see the module's docstring)."""
+    return can_edit_pages(user) or can_view_feedback(user)
+
+
+class ReadingAgeMenuItem(MenuItem):
+    """Reports → Reading age, shown to those `can_view_reading_age` lets in."""
+
+    def is_shown(self, request):
+        return can_view_reading_age(request.user)
 
 
 def _years(value):
@@ -71,8 +97,6 @@ class ReadingAgeReportView(InvalidFiltersGiveNoRowsMixin, SafeSpreadsheetExportM
     header_icon = "glasses"
     results_template_name = "guidance/admin/reading_age_results.html"
     model = GuidancePage
-    permission_policy = PagePermissionPolicy()
-    any_permission_required = EDITING_ACTIONS
     filterset_class = ReadingAgeFilterSet
     index_url_name = "guidance_reading_age:report"
     index_results_url_name = "guidance_reading_age:results"
@@ -110,7 +134,9 @@ class ReadingAgeReportView(InvalidFiltersGiveNoRowsMixin, SafeSpreadsheetExportM
             "title",
             label="Page",
             sort_key="title",
-            get_url=lambda page: reverse("wagtailadmin_pages:edit", args=[page.pk]),
+            get_url=lambda page: (
+                reverse("wagtailadmin_pages:edit", args=[page.pk]) if page.user_can_edit else None
+            ),
         ),
         Column("topic_title", label="Topic", sort_key="topic_title"),
         NumberColumn(
@@ -131,8 +157,25 @@ class ReadingAgeReportView(InvalidFiltersGiveNoRowsMixin, SafeSpreadsheetExportM
         ),
     ]
 
+    def dispatch(self, request, *args, **kwargs):
+        if not can_view_reading_age(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
     def get_base_queryset(self):
-        return with_figures(GuidancePage.objects.live().editable_by(self.request.user))
+        """Every live guidance page for those who read feedback; else those the user may edit."""
+        user = self.request.user
+        pages = GuidancePage.objects.live()
+        if not can_view_feedback(user):
+            pages = pages.editable_by(user)
+        editable = PagePermissionPolicy().instances_user_has_any_permission_for(
+            user, EDITING_ACTIONS
+        )
+        return with_figures(pages).annotate(
+            user_can_edit=ExpressionWrapper(
+                Q(pk__in=editable.values("pk")), output_field=BooleanField()
+            )
+        )
 
     def order_queryset(self, queryset):
         """The chosen order, pages without a figure last, then by title."""
@@ -159,7 +202,11 @@ class ReadingAgeReportView(InvalidFiltersGiveNoRowsMixin, SafeSpreadsheetExportM
             if item.reading_age_computed_at
             else ""
         )
-        item.admin_url = self.base_url + reverse("wagtailadmin_pages:edit", args=[item.pk])
+        item.admin_url = (
+            self.base_url + reverse("wagtailadmin_pages:edit", args=[item.pk])
+            if item.user_can_edit
+            else ""
+        )
         return super().to_row_dict(item)
 
     @property

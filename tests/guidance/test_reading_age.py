@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 import textstat
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +17,7 @@ from openpyxl import load_workbook
 from feedback.models import FeedbackResponse
 from guidance.models import GuidancePage, TopicPage
 from guidance.reading_age import estimate
+from guidance.reading_age_report import ReadingAgeMenuItem
 from tests.feedback.factories import FeedbackResponseFactory
 from tests.guidance.factories import (
     GuidancePageFactory,
@@ -424,17 +426,89 @@ def test_the_xlsx_export_holds_the_same_rows(client):
     assert values[1][3] == 11
 
 
-def test_people_who_cannot_edit_pages_are_refused(client, site_tree):
-    anonymous = client.get(REPORT_URL)
+def test_a_feedback_analyst_reads_every_live_page_s_figures(client, site_tree):
+    """Analysts edit no pages but read feedback: they see every live page, unlinked."""
+    for useful in (True, False):
+        FeedbackResponseFactory(page=site_tree.guidance, useful=useful)
     client.force_login(member_of("Feedback analysts"))
-    analyst = client.get(REPORT_URL)
-    analyst_export = client.get(REPORT_URL, {"export": "csv"})
+
+    response = client.get(REPORT_URL)
+
+    sexting = GuidancePage.objects.get(pk=site_tree.guidance.pk)
+    rows = {row[0]: row for row in report_rows(response)}
+    assert sorted(rows) == ["Grooming", "Sexting"]
+    assert rows["Sexting"] == (
+        "Sexting",
+        "Online safety",
+        f"{sexting.reading_age:.1f}",
+        "11",
+        _over_label(sexting.reading_age - 11),
+        "50% of 2",
+    )
+    # No link to an editor they may not open.
+    assert not parse_ok(response).select("table tbody a[href*='/edit/']")
+
+
+def _over_label(over):
+    return f"{over:.1f} over" if over > 0 else "Within target"
+
+
+def test_a_feedback_analyst_downloads_the_figures_without_edit_links(client, site_tree):
+    client.force_login(member_of("Feedback analysts"))
+
+    table = csv_table(client.get(REPORT_URL, {"export": "csv"}))
+
+    rows = [dict(zip(EXPORT_HEADINGS, row, strict=True)) for row in table[1:]]
+    assert sorted(row["Page"] for row in rows) == ["Grooming", "Sexting"]
+    assert {row["Edit at"] for row in rows} == {""}
+
+
+def test_an_editor_still_gets_edit_links(client, site_tree):
+    client.force_login(member_of("Editors"))
+
+    response = client.get(REPORT_URL)
+
+    links = parse_ok(response).select("table tbody a[href*='/edit/']")
+    assert len(links) == 2
+
+
+@pytest.fixture
+def admin_access_only():
+    """Staff who may sign in to the admin and do nothing else there."""
+    group = Group.objects.create(name="Admin access only")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    user = get_user_model().objects.create_user("nobody-special", "n@example.org", "x")
+    user.groups.add(group)
+    return user
+
+
+def test_people_with_no_business_there_are_refused(client, site_tree, admin_access_only):
+    anonymous = client.get(REPORT_URL)
+    client.force_login(admin_access_only)
+    other_staff = client.get(REPORT_URL)
+    other_staff_export = client.get(REPORT_URL, {"export": "csv"})
 
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith("/admin/login/")
-    assert analyst.status_code in (302, 403)
-    assert analyst_export.status_code in (302, 403)
-    assert REPORT_URL.encode() not in client.get("/admin/").content
+    # Wagtail's admin answers PermissionDenied with a redirect to the dashboard and a message.
+    for refused in (other_staff, other_staff_export):
+        assert (refused.status_code, refused["Location"]) == (302, "/admin/")
+    dashboard = client.get("/admin/")
+    assert "you do not have permission" in text_of(dashboard.content)
+    assert REPORT_URL.encode() not in dashboard.content
+
+
+@pytest.mark.parametrize(
+    "group", ["Editors", "Moderators", "Safeguarding reviewers", "Feedback analysts"]
+)
+def test_the_menu_entry_is_for_those_who_may_open_it(rf, site_tree, admin_access_only, group):
+    item = ReadingAgeMenuItem("Reading age", REPORT_URL, name="reading-age")
+    request = rf.get("/admin/")
+
+    request.user = member_of(group)
+    assert item.is_shown(request)
+    request.user = admin_access_only
+    assert not item.is_shown(request)
 
 
 @pytest.mark.parametrize("group", ["Editors", "Moderators", "Safeguarding reviewers"])
