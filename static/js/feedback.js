@@ -48,9 +48,15 @@
         var status = form.querySelector("[data-feedback-status]");
         if (html) {
             status.innerHTML = html;
-        } else {
-            status.textContent = message;
+            return;
         }
+        // The bold sentence problem_message.html starts with: the status
+        // region itself is not bold.
+        var paragraph = document.createElement("p");
+        var strong = document.createElement("strong");
+        strong.textContent = message;
+        paragraph.appendChild(strong);
+        status.replaceChildren(paragraph);
     }
 
     document.addEventListener("submit", function (event) {
