@@ -23,9 +23,13 @@ class GuidanceConfig(AppConfig):
         )
 
         from portal import checks  # noqa: F401 - registers the project's system checks
+        from portal.mail import defer_workflow_notifications
 
         from . import cache_purging
         from .models import SignpostingContact
+
+        # Review e-mails go after the step commits, and a failure never breaks it.
+        defer_workflow_notifications()
 
         # Saving the safety settings tells quick exit, the help contacts and the
         # page cache itself (SafetySettings.save), once its help contacts are saved.

@@ -8,6 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import SignpostingContact
 from .reports import ReviewDueDashboardPanel, ReviewDueReportView, can_edit_pages
+from .review import SentBackPanel, SignpostingContactEditView
 
 
 class SignpostingContactViewSet(SnippetViewSet):
@@ -26,6 +27,8 @@ class SignpostingContactViewSet(SnippetViewSet):
     # so every search failed there (issue 14, T7).
     search_backend_name = None
     inspect_view_enabled = True
+    # Reviewers who approve or send back from the editor save nothing (guidance/review.py).
+    edit_view_class = SignpostingContactEditView
 
 
 register_snippet(SignpostingContactViewSet)
@@ -184,6 +187,19 @@ def register_review_log_actions(actions):
     from .review import register_log_actions
 
     register_log_actions(actions)
+
+
+@hooks.register("before_edit_page")
+def approve_or_send_back_without_saving(request, page):
+    from .review import act_without_saving, say_why_page_sent_back
+
+    say_why_page_sent_back(request, page)
+    return act_without_saving(request, page)
+
+
+@hooks.register("construct_homepage_panels")
+def add_sent_back_dashboard_panel(request, panels):
+    panels.append(SentBackPanel(request.user))
 
 
 @hooks.register("after_publish_page")

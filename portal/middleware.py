@@ -1,4 +1,6 @@
-"""django-csp's middleware, with the Wagtail admin's own policy.
+"""Cross-cutting middleware: the admin's security policy, 405 pages, atomic admin writes.
+
+django-csp's middleware, with the Wagtail admin's own policy.
 
 django-csp sends one policy (`CONTENT_SECURITY_POLICY`, the strict public
 one). The admin needs a looser one (`ADMIN_CONTENT_SECURITY_POLICY`, see
@@ -12,6 +14,7 @@ Cross-Origin-Resource-Policy, which neither Django nor django-csp sends.
 from csp.middleware import CSPMiddleware
 from csp.utils import default_config
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponseNotAllowed
 
 
@@ -74,3 +77,36 @@ def _standalone_405():
     from portal.views import _standalone_page
 
     return _standalone_page("405.html", 405)
+
+
+class AtomicAdminWritesMiddleware:
+    """Every write in the admin is one transaction: it lands whole or not at all.
+
+    A review step writes several rows (a revision, the workflow's state, the
+    task's state, the audit log), and Wagtail writes some of them outside any
+    transaction (`WorkflowState.resume`). A failure half-way, such as a mail
+    server error, once left a workflow "in progress" with no current task,
+    and the contact's edit screen answered 500 for everyone. Django's
+    `ATOMIC_REQUESTS` would also wrap every visitor's page; only staff writes
+    need it. E-mail waits for the commit (portal/mail.py). Keep this last in
+    `MIDDLEWARE`: it runs the view itself.
+    """
+
+    SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+    ADMIN_PREFIX = "/admin/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in self.SAFE_METHODS or not request.path_info.startswith(
+            self.ADMIN_PREFIX
+        ):
+            return None
+        if "default" in getattr(view_func, "_non_atomic_requests", set()):
+            return None
+        with transaction.atomic():
+            return view_func(request, *view_args, **view_kwargs)

@@ -78,8 +78,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last, as django-axes asks: it turns a lockout into our lockout page.
+    # As django-axes asks, after the others: it turns a lockout into our lockout page.
     "axes.middleware.AxesMiddleware",
+    # Says what a reviewer's approval or sending back did (guidance/review.py).
+    "guidance.review.ReviewMessagesMiddleware",
+    # Last: it runs admin write views itself, inside one transaction.
+    "portal.middleware.AtomicAdminWritesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -313,10 +317,13 @@ WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Safeguarding guidance")
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the name authenticator apps show
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 
-# E-mail, used only for staff password resets. Without an EMAIL_HOST the
-# admin offers no "Forgotten password?": it would say a link was sent while
-# the sending failed in the log. Staff then ask an admin to set a password.
+# E-mail goes to staff only: review notifications and password resets. A
+# mail failure is logged and never breaks a review step (portal/mail.py).
+# Without an EMAIL_HOST nothing is sent (said once in the log) and the admin
+# offers no "Forgotten password?": it would say a link was sent when none
+# was. Staff then ask an admin to set a password.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = "portal.mail.SMTPEmailBackend" if EMAIL_HOST else "portal.mail.DisabledEmailBackend"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or "587")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
@@ -324,6 +331,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "webmaster@localhost"
 WAGTAIL_PASSWORD_RESET_ENABLED = bool(EMAIL_HOST)
+# Approval publishes the revision the reviewer compared, not the latest one.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "guidance.approval.publish_reviewed_revision"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Moving a page or changing its slug leaves a permanent redirect from the old
 # address (Wagtail's default, stated here because links in leaflets and

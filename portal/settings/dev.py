@@ -10,3 +10,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # The local demo admin signs in with a password only; production asks for a code too.
 STAFF_TWO_FACTOR_REQUIRED = False
+# Without a mail server, review notifications are printed where `make run` runs.
+if not EMAIL_HOST:  # noqa: F405
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

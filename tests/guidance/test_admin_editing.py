@@ -10,11 +10,11 @@ import json
 from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from guidance.blocks import PARAGRAPH_FEATURES, SHORT_TEXT_FEATURES, GuidanceStreamBlock
+from guidance.blocks import GuidanceStreamBlock
 from guidance.models import GuidancePage, HomePage, TopicPage
 from tests.conftest import build_site_tree
+from tests.support.admin_forms import guidance_form_data, paragraph_text, short_text
 from tests.support.html import parse, text_of
 
 DUPLICATE_HEADING_ERROR = "Another section on this page has the same heading."
@@ -31,14 +31,6 @@ EVERY_BLOCK_TEXT = {
     "question_answer": "Will my child get a criminal record?",
     "signposting_contacts": "NSPCC helpline",
 }
-
-
-def paragraph_text(text):
-    return rich_text(f"<p>{text}</p>", features=PARAGRAPH_FEATURES)
-
-
-def short_text(text):
-    return rich_text(f"<p>{text}</p>", features=SHORT_TEXT_FEATURES)
 
 
 def list_block(values):
@@ -86,22 +78,6 @@ def every_block(contact):
             },
         ),
     ]
-
-
-def guidance_form_data(title, body, related_pages=(), **fields):
-    data = {
-        "title": title,
-        "slug": "",
-        "summary": f"Plain advice about {title.lower()}.",
-        "body": streamfield(body),
-        "related_pages": inline_formset([{"page": str(page.pk)} for page in related_pages]),
-        "last_reviewed": "2026-01-15",
-        "next_review_due": "",
-        **fields,
-    }
-    if not data["slug"]:
-        data["slug"] = title.lower().replace(" ", "-")
-    return nested_form_data(data)
 
 
 class GuidancePageAdminTests(WagtailPageTestCase):

@@ -13,8 +13,16 @@ from wagtail.models import ModelLogEntry, PageLogEntry, WorkflowState
 
 from guidance.models import GuidancePage, SignpostingContact
 from guidance.review import PUBLISHED_WITHOUT_REVIEW
-from tests.guidance.test_admin_editing import guidance_form_data, paragraph_text
+from tests.support.admin_forms import guidance_form_data, paragraph_text
 from tests.support.html import parse_ok, text_of
+from tests.support.review import (
+    act_on_contact,
+    act_on_page,
+    as_user,
+    contact_form,
+    submit_contact,
+    submit_page,
+)
 from tests.support.users import member_of
 
 REWRITE = "A rewritten paragraph that a reviewer must see first."
@@ -31,63 +39,17 @@ def reviewer(db):
     return member_of("Safeguarding reviewers")
 
 
-def as_user(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def visitor_sees(page, text):
     return text in Client().get(page.url).content.decode()
 
 
 def submit_page_for_review(editor, page):
-    data = guidance_form_data(
-        page.title,
-        [("section_heading", {"heading": "Know the law"}), ("paragraph", paragraph_text(REWRITE))],
-        slug=page.slug,
-        **{"action-submit": "Submit to Safeguarding review"},
-    )
-    response = as_user(editor).post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+    response = submit_page(editor, page, REWRITE)
     assert response.status_code == 302, response.context and response.context["form"].errors
 
 
-def contact_form(contact, **changes):
-    return {
-        "name": contact.name,
-        "helps_with": contact.helps_with,
-        "phone": contact.phone,
-        "phone_hours": contact.phone_hours,
-        "website": contact.website,
-        **changes,
-    }
-
-
 def submit_contact_for_review(editor, contact):
-    url = reverse("wagtailsnippets_guidance_signpostingcontact:edit", args=[contact.pk])
-    data = contact_form(contact, phone=NEW_NUMBER, **{"action-submit": "Submit"})
-    response = as_user(editor).post(url, data)
-    assert response.status_code == 302
-
-
-def task_state_of(obj):
-    state = WorkflowState.objects.for_instance(obj).get(status=WorkflowState.STATUS_IN_PROGRESS)
-    return state.current_task_state
-
-
-def act_on_page(reviewer, page, action, comment=""):
-    url = reverse(
-        "wagtailadmin_pages:workflow_action", args=[page.pk, action, task_state_of(page).pk]
-    )
-    return as_user(reviewer).post(url, {"comment": comment})
-
-
-def act_on_contact(reviewer, contact, action, comment=""):
-    url = reverse(
-        "wagtailsnippets_guidance_signpostingcontact:workflow_action",
-        args=[contact.pk, action, task_state_of(contact).pk],
-    )
-    return as_user(reviewer).post(url, {"comment": comment})
+    assert submit_contact(editor, contact, NEW_NUMBER).status_code == 302
 
 
 def test_an_editor_cannot_publish_a_page_only_submit_it(editor, site_tree):
