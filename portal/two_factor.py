@@ -7,15 +7,23 @@ member out of the admin until this session has been verified with a code:
 - without one, to `set_up` (/admin/two-factor/set-up/), which shows a QR code
   and the key to type in, and confirms the device with a first code.
 
+Confirming the device makes a set of single-use recovery codes
+(`portal.models.RecoveryCode`, stored hashed) and shows them once, on
+`recovery_codes` (/admin/two-factor/recovery-codes/). That page later shows
+how many are left and makes a new set. `verify` takes a recovery code in
+place of the app's code; each use is written to the audit log and the log.
+
 A wrong code is refused, and django-otp slows repeated guessing down
-(`OTP_TOTP_THROTTLE_FACTOR`). `STAFF_TWO_FACTOR_REQUIRED` turns it off for
-the local demo and the tests only.
+(`OTP_TOTP_THROTTLE_FACTOR`): recovery codes share the device's throttle, so
+switching between the two kinds gains an attacker nothing.
+`STAFF_TWO_FACTOR_REQUIRED` turns it off for the local demo and the tests only.
 
 wagtail-2fa, the ready-made package, does not import on Wagtail 8 (it needs
 `wagtail.users.widgets`, since removed), hence these few views of our own.
 """
 
 import io
+import logging
 from urllib.parse import urlencode
 
 from django import forms
@@ -23,16 +31,32 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import resolve, reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
+from wagtail import log_actions
+from wagtail.admin import messages
+from wagtail.admin.auth import require_admin_access
+
+from portal.models import RECOVERY_CODE_COUNT, RecoveryCode, looks_like_recovery_code
+
+logger = logging.getLogger(__name__)
 
 DEVICE_NAME = "Authenticator app"
+# Audit-log actions, registered in portal/wagtail_hooks.py.
+RECOVERY_CODE_USED = "portal.recovery_code_used"
+RECOVERY_CODES_MADE = "portal.recovery_codes_made"
+# The new codes, between the request that makes them and the page that shows them once.
+NEW_CODES_SESSION_KEY = "two_factor_new_recovery_codes"
+# At or below this many codes left, signing in reminds staff to make new ones.
+FEW_RECOVERY_CODES = 2
 # Admin URLs an unverified staff member may still reach.
 OPEN_URL_NAMES = {
     "wagtailadmin_login",
@@ -46,6 +70,8 @@ OPEN_URL_NAMES = {
 
 
 class CodeForm(forms.Form):
+    """The code from the authenticator app, checked against `device` (set-up and sign-in)."""
+
     code = forms.CharField(
         label="Code from your authenticator app",
         max_length=8,
@@ -54,13 +80,14 @@ class CodeForm(forms.Form):
         ),
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )
+    used_recovery_code = False
 
     def __init__(self, device, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.device = device
 
     def clean_code(self):
-        code = self.cleaned_data["code"].replace(" ", "")
+        code = "".join(self.cleaned_data["code"].split())
         allowed, _ = self.device.verify_is_allowed()
         if not allowed:
             raise forms.ValidationError(
@@ -71,6 +98,95 @@ class CodeForm(forms.Form):
                 "That code is not right. Enter the newest code from your app."
             )
         return code
+
+
+class SignInCodeForm(CodeForm):
+    """The app's 6-digit code or one unused recovery code (`verify`).
+
+    Either kind counts towards the device's throttle: a wrong recovery code
+    is a failure like a wrong app code, and a right one resets it.
+    """
+
+    code = forms.CharField(
+        label="Code from your authenticator app, or a recovery code",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app, or a recovery code"
+        },
+    )
+
+    def clean_code(self):
+        text = self.cleaned_data["code"]
+        # Digits are the app's code; anything else is taken for a recovery code
+        # (a few are all digits too, but ten of them, never six).
+        if "".join(text.split()).isdigit() and not looks_like_recovery_code(text):
+            return super().clean_code()
+        allowed, _ = self.device.verify_is_allowed()
+        if not allowed:
+            raise forms.ValidationError(
+                "Too many wrong codes. Wait a little, then try a code again."
+            )
+        if not RecoveryCode.objects.use(self.device.user, text):
+            self.device.throttle_increment()
+            raise forms.ValidationError(
+                "That recovery code is not right, or it has been used already. "
+                "Each recovery code works once."
+            )
+        self.device.throttle_reset()
+        self.used_recovery_code = True
+        return text
+
+
+def _codes_left(user):
+    return RecoveryCode.objects.for_user(user).unused().count()
+
+
+def codes_left_text(left):
+    """How many codes are left, as staff read it (also on the Account page)."""
+    if left == 0:
+        return "no unused recovery codes"
+    return f"{left} recovery code{'s' if left != 1 else ''} left"
+
+
+def _audit_log(request, action, data):
+    """An entry in Wagtail's audit log (Reports → Site history) on the staff member's own record."""
+    log_actions.log(instance=request.user, action=action, user=request.user, data=data)
+
+
+def _after_sign_in(request, form):
+    """Record a recovery code's use, and tell staff who are running out of codes."""
+    user = request.user
+    left = _codes_left(user)
+    make_new = [messages.button(reverse("two_factor_recovery_codes"), "Make new codes")]
+    if form.used_recovery_code:
+        # Never the code itself: only who used one and how many remain.
+        logger.warning(
+            "Two-step sign-in: %s signed in with a recovery code (%d left)",
+            user.get_username(),
+            left,
+        )
+        _audit_log(request, RECOVERY_CODE_USED, {"left": left})
+        messages.warning(
+            request,
+            f"You signed in with a recovery code; that code will not work again. "
+            f"You have {codes_left_text(left)}.",
+            buttons=make_new,
+        )
+    elif left <= FEW_RECOVERY_CODES:
+        messages.warning(
+            request,
+            f"You have {codes_left_text(left)} for two-step sign-in. "
+            "Make a new set so you can still sign in if you lose your phone.",
+            buttons=make_new,
+        )
 
 
 def _next_url(request):
@@ -97,9 +213,10 @@ def verify(request):
     device = _confirmed_device(request.user) if request.user.is_authenticated else None
     if device is None:
         return HttpResponseRedirect(reverse("wagtailadmin_login"))
-    form = CodeForm(device, request.POST or None)
+    form = SignInCodeForm(device, request.POST or None)
     if request.method == "POST" and form.is_valid():
         otp_login(request, device)
+        _after_sign_in(request, form)
         return HttpResponseRedirect(_next_url(request))
     return render(request, "two_factor/verify.html", {"form": form, "next": _next_url(request)})
 
@@ -117,7 +234,9 @@ def set_up(request):
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         otp_login(request, device)
-        return HttpResponseRedirect(_next_url(request))
+        _make_recovery_codes(request)
+        query = urlencode({"next": _next_url(request)})
+        return HttpResponseRedirect(f"{reverse('two_factor_recovery_codes')}?{query}")
     key = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
     return render(
         request,
@@ -126,6 +245,47 @@ def set_up(request):
             "form": form,
             "next": _next_url(request),
             "key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
+        },
+    )
+
+
+def _make_recovery_codes(request):
+    """A new set of codes for the staff member, kept in the session until shown once."""
+    replaced = RecoveryCode.objects.for_user(request.user).exists()
+    request.session[NEW_CODES_SESSION_KEY] = {
+        "codes": RecoveryCode.objects.replace_set(request.user),
+        "replaced": replaced,
+    }
+    _audit_log(request, RECOVERY_CODES_MADE, {"count": RECOVERY_CODE_COUNT})
+
+
+@require_admin_access
+@require_http_methods(["GET", "POST"])  # a HEAD would use up the one showing
+@never_cache
+def recovery_codes(request):
+    """Newly made recovery codes, shown this once; otherwise how many are left.
+
+    A POST makes a new set (the old codes stop working) and comes back here
+    to show it. The codes wait in the session for that one page only, and the
+    page is never cached.
+    """
+    if request.method == "POST":
+        _make_recovery_codes(request)
+        query = urlencode({"next": _next_url(request)})
+        return HttpResponseRedirect(f"{reverse('two_factor_recovery_codes')}?{query}")
+    new = request.session.pop(NEW_CODES_SESSION_KEY, None) or {}
+    left = _codes_left(request.user)
+    return render(
+        request,
+        "two_factor/recovery_codes.html",
+        {
+            "new_codes": new.get("codes"),
+            "replaced": new.get("replaced", False),
+            "left": left,
+            "left_text": codes_left_text(left),
+            "total": RECOVERY_CODE_COUNT,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            "next": _next_url(request),
         },
     )
 
@@ -145,6 +305,11 @@ class AdminTwoFactorMiddleware(OTPMiddleware):
 
     Acts on admin URLs only: elsewhere it would read the session of every
     visitor, for nothing.
+
+    django-otp wraps `request.user`, itself Django's lazy wrapper, in a second
+    one. Wagtail's audit log looks through one wrapper only, and silently
+    drops any entry about `request.user` (an account change, a recovery code
+    used), so the user inside is handed on unwrapped.
     """
 
     @staticmethod
@@ -155,6 +320,14 @@ class AdminTwoFactorMiddleware(OTPMiddleware):
         if not self._is_admin(request):
             return self.get_response(request)
         return super().__call__(request)
+
+    def _verify_user_sync(self, request, user):
+        # django-otp 1.7's hook; tests/test_admin_two_factor.py notices if it goes.
+        if isinstance(user, LazyObject):
+            if user._wrapped is empty:
+                user._setup()
+            user = user._wrapped
+        return super()._verify_user_sync(request, user)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not (settings.STAFF_TWO_FACTOR_REQUIRED and self._is_admin(request)):

@@ -12,6 +12,11 @@ urlpatterns = [
     path("admin/two-factor/", two_factor.verify, name="two_factor_verify"),
     path("admin/two-factor/set-up/", two_factor.set_up, name="two_factor_set_up"),
     path("admin/two-factor/set-up/qr-code.svg", two_factor.qr_code, name="two_factor_qr_code"),
+    path(
+        "admin/two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("exit/", guidance_views.quick_exit, name="quick_exit"),

@@ -96,7 +96,10 @@ def test_staff_without_a_device_must_set_one_up_first(client, officer):
     assert typed_key.decode().replace(" ", "") in device.config_url
     response = client.post(SET_UP, {"code": current_code(device), "next": "/admin/"})
     assert response.status_code == 302
-    assert response["Location"] == "/admin/"
+    # Next come the recovery codes (tests/test_admin_recovery_codes.py), then the admin.
+    location = urlsplit(response["Location"])
+    assert location.path == "/admin/two-factor/recovery-codes/"
+    assert parse_qs(location.query)["next"] == ["/admin/"]
     assert TOTPDevice.objects.get(user=officer).confirmed
     assert client.get("/admin/").status_code == 200
 
@@ -122,3 +125,34 @@ def test_public_pages_are_not_held_up_by_two_factor(client, site_tree, officer):
     client.force_login(officer)
 
     assert client.get(site_tree.guidance.url).status_code == 200
+
+
+def test_the_admins_own_audit_entries_about_the_signed_in_user_are_kept(client, officer):
+    """Wagtail logs an account change against `request.user`, which this middleware wraps."""
+    from wagtail.models import ModelLogEntry
+
+    device = TOTPDevice.objects.create(user=officer, name="Phone", confirmed=True)
+    client.force_login(officer)
+    client.post(VERIFY, {"code": current_code(device)})
+
+    response = client.post(
+        "/admin/account/",
+        {
+            "name_email-first_name": "Comms",
+            "name_email-last_name": "Officer",
+            "name_email-email": "comms.officer@example.org",
+            "locale-preferred_language": "en",
+            "locale-current_time_zone": "",
+            "theme-theme": "system",
+            "theme-contrast": "system",
+            "theme-density": "default",
+            "theme-keyboard_shortcuts": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.first_name == "Comms"
+    assert ModelLogEntry.objects.filter(
+        action="wagtail.edit", object_id=str(officer.pk), user=officer
+    ).exists()

@@ -31,6 +31,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 INSTALLED_APPS = [
     "guidance",
     "feedback",
+    # The shared layer: staff recovery codes (portal/models.py).
+    "portal",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.frontend_cache",

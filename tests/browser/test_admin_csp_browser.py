@@ -133,6 +133,10 @@ def test_two_step_sign_in_set_up_in_the_browser_with_no_csp_violation(
     page.get_by_label("Code from your authenticator app").fill(f"{totp.token():06d}")
     page.get_by_role("button", name="Confirm and continue").click()
 
+    # The recovery codes, shown once, then on to the admin.
+    page.wait_for_url(f"{live_server.url}/admin/two-factor/recovery-codes/**")
+    assert page.locator("[data-recovery-codes] code").count() == 10
+    page.get_by_role("link", name="I have stored my codes: continue").click()
     page.wait_for_url(f"{live_server.url}/admin/")
     assert page.get_by_text("comms.officer").count() >= 1
     assert page.violations == []
