@@ -29,6 +29,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageC
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import (
+    AbstractGroupApprovalTask,
     DraftStateMixin,
     LockableMixin,
     Orderable,
@@ -45,6 +46,7 @@ from wagtail.search import index
 from feedback.models import FeedbackPageMixin
 
 from .blocks import SHORT_TEXT_FEATURES, GuidanceStreamBlock
+from .forms import ReviewApprovalForm
 from .help_contacts import sms_href, tel_href
 from .quick_exit import DEFAULT_NEUTRAL_EXIT_URL
 from .reading_age import DEFAULT_TARGET, ReadingAgePanel
@@ -626,6 +628,47 @@ class GuidancePageRelatedPage(Orderable):
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
 
     panels = [PageChooserPanel("page")]
+
+
+class SafeguardingReviewTask(AbstractGroupApprovalTask):
+    """Approval by a group, as Wagtail's own, that can also record the day a page was reviewed.
+
+    The one task of the "Safeguarding review" workflow (migration 0009
+    replaced Wagtail's group approval task with it, in place). Recording the
+    review saves a revision in the reviewer's name, logged as "Review date
+    recorded", and that revision is the one approval publishes.
+    """
+
+    REVIEW_RECORDED = "guidance.review_recorded"
+    NEXT_REVIEW_AFTER = datetime.timedelta(days=365)
+
+    def get_form_for_action(self, action):
+        if action == "approve":
+            return ReviewApprovalForm
+        return super().get_form_for_action(action)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        record_review = kwargs.pop("record_review", False)
+        if action_name == "approve" and record_review:
+            self.record_review_today(task_state, user)
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    def record_review_today(self, task_state, user):
+        page = task_state.revision.as_object()
+        if not isinstance(page, GuidancePage):
+            return
+        today = timezone.localdate()
+        page.last_reviewed = today
+        if page.next_review_due is None or page.next_review_due <= today:
+            page.next_review_due = today + self.NEXT_REVIEW_AFTER
+        task_state.revision = page.save_revision(
+            user=user, log_action=self.REVIEW_RECORDED, clean=False
+        )
+        task_state.save(update_fields=["revision"])
+
+    class Meta:
+        verbose_name = "safeguarding review task"
+        verbose_name_plural = "safeguarding review tasks"
 
 
 # Defined beside the search code that fills it; imported here so that Django

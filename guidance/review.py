@@ -49,6 +49,9 @@ def register_log_actions(actions):
     actions.register_action(
         PUBLISHED_WITHOUT_REVIEW, "Published without review", "Published without review"
     )
+    actions.register_action(
+        "guidance.review_recorded", "Review date recorded", "Review date recorded on approval"
+    )
 
 
 def record_publish_without_review(request, instance):

@@ -7,10 +7,12 @@ revision she compared. Messages say what happened, and the comment is shown
 with her name on the edit screen and on the editor's dashboard.
 """
 
+import datetime
 import json
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import timezone
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import WorkflowState
 
@@ -22,6 +24,7 @@ from tests.support.review import (
     as_user,
     contact_edit_url,
     contact_form,
+    page_action_url,
     page_edit_url,
     page_form,
     submit_contact,
@@ -234,3 +237,53 @@ def test_the_editor_sees_the_comment_with_the_reviewers_name(editor, reviewer, s
     dashboard = text_of(parse_ok(as_user(editor).get("/admin/")))
     assert f"“{COMMENT}”" not in dashboard
     assert WorkflowState.objects.for_instance(page).get(status="in_progress")
+
+
+def test_approving_can_record_todays_review(editor, reviewer, site_tree):
+    page = site_tree.guidance
+    submit_page(editor, page, SUBMITTED)
+    dialog = as_user(reviewer).get(page_action_url(page, "approve"))
+    assert "Record today as this page&#x27;s last review" in json.loads(dialog.content)["html"]
+
+    act_on_page(reviewer, page, "approve", record_review="on")
+
+    page = GuidancePage.objects.get(pk=page.pk)
+    today = timezone.localdate()
+    assert page.last_reviewed == today
+    assert page.next_review_due == today + datetime.timedelta(days=365)
+    assert page.live_revision.user == reviewer
+    assert not page.has_unpublished_changes
+    assert SUBMITTED in as_user(reviewer).get(page.url).content.decode()
+    actions = actions_by(page)
+    assert ("guidance.review_recorded", "rita") in actions
+    assert ("wagtail.edit", "rita") not in actions
+    history = as_user(reviewer).get(f"/admin/pages/{page.pk}/history/")
+    assert "Review date recorded" in history.content.decode()
+
+
+def test_approving_without_recording_keeps_the_review_dates(editor, reviewer, site_tree):
+    page = site_tree.guidance
+    submit_page(editor, page, SUBMITTED)
+
+    as_user(reviewer).post(
+        page_edit_url(page), page_form(page, SUBMITTED, **workflow_action("approve"))
+    )
+
+    page = GuidancePage.objects.get(pk=page.pk)
+    assert page.live_revision_id == GuidancePage.objects.get(pk=page.pk).latest_revision_id
+    assert (page.last_reviewed, page.next_review_due) == (datetime.date(2026, 1, 15), None)
+
+
+def test_recording_the_review_from_the_editor(editor, reviewer, site_tree):
+    page = site_tree.guidance
+    submit_page(editor, page, SUBMITTED)
+    data = workflow_action("approve")
+    data["workflow-action-extra-data"] = json.dumps({"comment": "", "record_review": True})
+
+    response = as_user(reviewer).post(page_edit_url(page), page_form(page, SUBMITTED, **data))
+
+    assert response.status_code == 302
+    page = GuidancePage.objects.get(pk=page.pk)
+    assert page.last_reviewed == timezone.localdate()
+    assert page.live
+    assert messages_after(response) == ["Approved and published: “Sexting” is live now."]

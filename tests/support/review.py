@@ -77,12 +77,15 @@ def task_state_of(obj):
     return state.current_task_state
 
 
-def act_on_page(user, page, action, comment=""):
-    """Approve or reject from the dashboard's dialog (no edit of the page)."""
-    url = reverse(
+def page_action_url(page, action):
+    return reverse(
         "wagtailadmin_pages:workflow_action", args=[page.pk, action, task_state_of(page).pk]
     )
-    return as_user(user).post(url, {"comment": comment})
+
+
+def act_on_page(user, page, action, comment="", **fields):
+    """Approve or reject from the dashboard's dialog (no edit of the page)."""
+    return as_user(user).post(page_action_url(page, action), {"comment": comment, **fields})
 
 
 def act_on_contact(user, contact, action, comment=""):
