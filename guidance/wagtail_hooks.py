@@ -1,14 +1,34 @@
 """Admin registration for the guidance app."""
 
 from django.urls import include, path, reverse
+from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, LiveStatusTagColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from .models import SignpostingContact
 from .reports import ReviewDueDashboardPanel, ReviewDueReportView, can_edit_pages
 from .review import SentBackPanel, SignpostingContactEditView
+
+
+class SignpostingContactIndexView(IndexView):
+    """The contacts list: bulk actions (only "Delete") only for those who may delete contacts."""
+
+    @cached_property
+    def can_delete(self):
+        return self.permission_policy.user_has_permission(self.request.user, "delete")
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if self.can_delete:
+            return columns
+        return [c for c in columns if not isinstance(c, BulkActionsCheckboxColumn)]
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "show_bulk_actions": self.can_delete}
 
 
 class SignpostingContactViewSet(SnippetViewSet):
@@ -19,7 +39,18 @@ class SignpostingContactViewSet(SnippetViewSet):
     menu_label = "Signposting contacts"
     menu_order = 200
     add_to_admin_menu = True
-    list_display = ["name", "phone", "phone_hours", "is_emergency", "last_verified", "live"]
+    list_display = [
+        "name",
+        "phone",
+        "phone_hours",
+        Column(
+            "is_emergency",
+            label="Emergency number",
+            accessor=lambda contact: "Yes" if contact.is_emergency else "No",
+        ),
+        "last_verified",
+        LiveStatusTagColumn(),
+    ]
     list_filter = ["is_emergency", "live"]
     search_fields = ["name", "helps_with"]
     # Matched with icontains, not the search index: contacts are few, and the
@@ -29,6 +60,8 @@ class SignpostingContactViewSet(SnippetViewSet):
     inspect_view_enabled = True
     # Reviewers who approve or send back from the editor save nothing (guidance/review.py).
     edit_view_class = SignpostingContactEditView
+    index_view_class = SignpostingContactIndexView
+    index_template_name = "guidance/admin/contacts_index.html"
 
 
 register_snippet(SignpostingContactViewSet)
