@@ -11,10 +11,12 @@ open for the editor and the reviewer, and in the end the audit log names
 who did each step and the revision the reviewer saw is the one published.
 """
 
+import importlib
 import logging
 import socket
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import TaskState, WorkflowState
@@ -270,3 +272,17 @@ def test_no_mail_server_is_said_once_in_the_log(settings, caplog, db):
 
     said = [r for r in caplog.records if "EMAIL_HOST is not set" in r.getMessage()]
     assert len(said) == 1
+
+
+def test_a_review_left_half_started_before_this_release_is_cancelled(editor, reviewer, site_tree):
+    """The migration's repair, on the state a failed resubmission used to leave."""
+    repair = importlib.import_module("guidance.migrations.0010_cancel_half_started_reviews")
+    contact = site_tree.nspcc
+    submit_contact(editor, contact, "0808 800 5001")
+    WorkflowState.objects.for_instance(contact).update(current_task_state=None)
+    assert as_user(editor).get(contact_edit_url(contact)).status_code == 500
+
+    repair.cancel_half_started_reviews(apps, None)
+
+    assert_consistent(contact, editor, reviewer, edit_url=contact_edit_url(contact))
+    assert submit_contact(editor, contact, "0808 800 5001").status_code == 302
