@@ -115,7 +115,10 @@ def find_child(parent, model, slug):
 
 
 def demo_answers(page, revision_id, counts, reasons, start, end):
-    """[(unsaved FeedbackResponse, when sent)] spread evenly between `start` and `end`."""
+    """[(unsaved FeedbackResponse, when sent)] spread evenly between `start` and `end`.
+
+    Each is kept to the hour it was sent, as `feedback.views` keeps real answers.
+    """
     given = [
         (reasons.get(reason), useful)
         for reason, yes, no in counts
@@ -132,7 +135,7 @@ def demo_answers(page, revision_id, counts, reasons, start, end):
                 useful=useful,
                 reason=reason,
             ),
-            start + step * number,
+            (start + step * number).replace(minute=0, second=0, microsecond=0),
         )
         for number, (reason, useful) in enumerate(given, start=1)
     ]
@@ -276,8 +279,10 @@ class Command(BaseCommand):
             .order_by("timestamp", "pk")
             .values_list("pk", "revision_id")[: len(versions)]
         )
-        if FeedbackResponse.objects.filter(page=page).exists() or len(publishes) < len(versions):
-            self.count("feedback responses", UNCHANGED)
+        existing = FeedbackResponse.objects.filter(page=page).count()
+        if existing or len(publishes) < len(versions):
+            if existing:
+                self.tally["feedback responses", UNCHANGED] += existing
             return
         now = timezone.now()
         went_live = [now - datetime.timedelta(days=days) for days, _answers in versions]
@@ -300,7 +305,7 @@ class Command(BaseCommand):
             last_published_at=went_live[-1],
             latest_revision_created_at=went_live[-1],
         )
-        self.count("feedback responses", CREATED)
+        self.tally["feedback responses", CREATED] += len(responses)
 
     def sync_search_promotions(self, topic):
         for query_string, slug, description in demo_content.SEARCH_PROMOTIONS:
