@@ -3,16 +3,20 @@
 Used by `manage.py export_feedback` and by the admin downloads of the "Page
 feedback" report (`feedback/reports/views.py`). Rows come from one query (no
 query per row), fetched with `.iterator()` in chunks and written in batches,
-so memory stays flat however many responses there are.
+so memory stays flat however many responses there are. A few small queries
+come first: the visit reasons, the disclosure phrases, and the two that
+number the pages' versions (`reports.history.version_numbers`).
 
 - CSV: UTF-8, RFC 4180 quoting as Python's `csv` module writes it (`\r\n`
   line ends, a cell quoted only when it holds a comma, a double quote or a
   line break), cells a spreadsheet would run as a formula prefixed with `'`.
   The admin download starts with a byte-order mark so Excel reads the text
   as UTF-8; the command writes none (pipes and scripts do not want one).
-- XLSX: openpyxl's write-only mode; every text cell is stored as text, never
-  as a formula, so it keeps the visitor's exact words. A worksheet holds at
-  most `XLSX_MAX_ROWS` responses; more raise `TooManyRowsError`.
+- XLSX: openpyxl's write-only mode; `submitted_at` is a real date cell (in
+  the site's time zone: Excel dates have none); every text cell is stored
+  as text, never as a formula, so it keeps the visitor's exact words. A
+  worksheet holds at most `XLSX_MAX_ROWS` responses; more raise
+  `TooManyRowsError`.
 
 `export_rows` defines every cell's value; the CSV writer (`csv_batches`)
 makes the same text as `csv.writer` would from those rows, several times
@@ -37,12 +41,14 @@ EXPORT_COLUMNS = [
     "submitted_at",
     "page_id",
     "page_revision_id",
+    "page_version",
     "page_title",
     "page_path",
     "useful",
     "reason_code",
     "reason",
     "comment",
+    "possible_disclosure",
 ]
 _QUERY_FIELDS = [
     "pk",
@@ -63,7 +69,9 @@ BOM = "\ufeff"
 # An XLSX worksheet has 1,048,576 rows; the first holds the column names.
 XLSX_MAX_ROWS = 1_048_575
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_XLSX_WIDTHS = {"B": 27, "E": 40, "F": 40, "H": 22, "I": 40, "J": 80}
+_XLSX_WIDTHS = {"B": 18, "F": 40, "G": 40, "I": 22, "J": 40, "K": 80, "L": 12}
+# Responses keep the hour they were sent (docs/feedback_privacy.md): no seconds to show.
+XLSX_DATE_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 class TooManyRowsError(ValueError):
@@ -187,6 +195,20 @@ class LocalTimes:
         return text[: len(start)], text[19:]
 
 
+def _versions(queryset):
+    """{revision id: version number} as "Feedback by version" numbers them: two queries."""
+    from .reports.history import version_numbers
+
+    return version_numbers(queryset.order_by().values("page_id"))
+
+
+def _disclosure_matcher(queryset):
+    """Whether a comment holds a disclosure phrase, with the phrases read once."""
+    from .models import DisclosurePhrase
+
+    return DisclosurePhrase.objects.using(queryset.db).matcher()
+
+
 def _reasons(queryset):
     """(code, label) of every visit reason by id: a handful of rows, read once."""
     from .models import VisitReason
@@ -247,12 +269,16 @@ def export_rows(queryset, *, neutralise=True):
     """Yield one list of cell values per response, in EXPORT_COLUMNS order, oldest first.
 
     Dates are ISO 8601 in the site's time zone with their UTC offset;
-    `useful` is "yes" or "no"; missing ids and reasons are empty strings.
-    Text cells are neutralised against formulas unless `neutralise` is
-    False (XLSX stores them as text instead).
+    `page_version` is the number "Feedback by version" gives the revision;
+    `useful` and `possible_disclosure` are "yes" or "no"; missing ids,
+    versions and reasons are empty strings. Text cells are neutralised
+    against formulas unless `neutralise` is False (XLSX stores them as text
+    instead).
     """
     clean = neutralise_formula if neutralise else str
     reasons = {pk: (clean(code), clean(label)) for pk, (code, label) in _reasons(queryset).items()}
+    versions = _versions(queryset)
+    disclosure = _disclosure_matcher(queryset)
     local_time = LocalTimes(timezone.get_current_timezone())
     for batch in _fetched(queryset):
         for pk, at, page_id, revision_id, title, path, useful, reason_id, comment in batch:
@@ -261,11 +287,13 @@ def export_rows(queryset, *, neutralise=True):
                 local_time(at),
                 "" if page_id is None else page_id,
                 "" if revision_id is None else revision_id,
+                versions.get(revision_id, ""),
                 clean(title),
                 clean(path),
                 "yes" if useful else "no",
                 *reasons.get(reason_id, ("", "")),
                 clean(comment),
+                "yes" if disclosure(comment) else "no",
             ]
 
 
@@ -286,6 +314,8 @@ def csv_batches(queryset):
         pk: csv_cell(neutralise_formula(code)) + "," + csv_cell(neutralise_formula(label))
         for pk, (code, label) in _reasons(queryset).items()
     }
+    versions = _versions(queryset)
+    disclosure = _disclosure_matcher(queryset)
     local_time = LocalTimes(timezone.get_current_timezone())
     hours = local_time.hours
     cells = {}
@@ -302,7 +332,10 @@ def csv_batches(queryset):
             for pk, at, page_id, revision_id, title, path, useful, reason_id, comment in batch:
                 split = hours.get(at[:13])
                 at = f"{split[0]}{at[13:19]}{split[1]}" if split else local_time(at)
+                flag = "no"
                 if comment:
+                    if disclosure(comment):
+                        flag = "yes"
                     if comment.startswith(FORMULA_TRIGGERS):
                         comment = "'" + comment
                     if '"' in comment or "," in comment or "\n" in comment or "\r" in comment:
@@ -310,8 +343,9 @@ def csv_batches(queryset):
                 lines.append(
                     f"{pk},{at},{'' if page_id is None else page_id},"
                     f"{'' if revision_id is None else revision_id},"
+                    f"{versions.get(revision_id, '')},"
                     f"{cells.get(title) or cell(title)},{cells.get(path) or cell(path)},"
-                    f"{'yes' if useful else 'no'},{reasons.get(reason_id, ',')},{comment}"
+                    f"{'yes' if useful else 'no'},{reasons.get(reason_id, ',')},{comment},{flag}"
                 )
             lines.append("")
             text = "\r\n".join(lines)
@@ -343,29 +377,56 @@ def iter_csv(queryset, *, bom=True):
         yield text.encode()
 
 
-def _xlsx_cell(worksheet, value):
-    """Empty ids become empty cells; text is always text, never a formula."""
+def _xlsx_cells(worksheet):
+    """A function giving a row's cells: empty ids empty, text always text, never a formula."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    if value == "":
-        return None
-    if not isinstance(value, str):
+    illegal = ILLEGAL_CHARACTERS_RE.search
+
+    def cell(value):
+        if value == "":
+            return None
+        if not isinstance(value, str):
+            return value
+        if illegal(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)  # XML 1.0 cannot hold them
+        if value.startswith("="):
+            made = WriteOnlyCell(worksheet, value)
+            made.data_type = "s"  # openpyxl would store it as a formula
+            return made
         return value
-    if ILLEGAL_CHARACTERS_RE.search(value):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # XML 1.0 cannot hold them
-    if value.startswith("="):
-        cell = WriteOnlyCell(worksheet, value)
-        cell.data_type = "s"  # openpyxl would store it as a formula
-        return cell
-    return value
+
+    return cell
+
+
+class _XLSXDates:
+    """ISO 8601 text with an offset as an Excel date cell, in the site's time zone.
+
+    Excel dates carry no time zone, so the cell holds the local date and
+    time that the text names (the CSV keeps the offset). One cell is
+    reused for every row: write-only worksheets write each row as it is
+    appended, and a new styled cell per row cost a third of the XLSX time.
+    """
+
+    def __init__(self, worksheet):
+        from openpyxl.cell import WriteOnlyCell
+
+        self.cell = WriteOnlyCell(worksheet, datetime.datetime(2000, 1, 1))
+        self.cell.number_format = XLSX_DATE_FORMAT
+
+    def __call__(self, iso_text):
+        self.cell.value = datetime.datetime.fromisoformat(iso_text).replace(tzinfo=None)
+        return self.cell
 
 
 def write_xlsx(queryset, target, *, row_count=None):
     """Write the export as XLSX to `target` (a path or binary file); return the row count.
 
-    Raises `TooManyRowsError` before writing anything when the responses do
-    not fit on one worksheet. Pass `row_count` when it is already known.
+    `submitted_at` is a date cell (local time, shown to the hour); every
+    other cell as in `export_rows`. Raises `TooManyRowsError` before
+    writing anything when the responses do not fit on one worksheet. Pass
+    `row_count` when it is already known.
     """
     from openpyxl import Workbook
 
@@ -380,6 +441,8 @@ def write_xlsx(queryset, target, *, row_count=None):
     for column, width in _XLSX_WIDTHS.items():
         worksheet.column_dimensions[column].width = width
     worksheet.append(EXPORT_COLUMNS)
+    date_cell = _XLSXDates(worksheet)
+    cell = _xlsx_cells(worksheet)
     count = 0
     rows = export_rows(queryset, neutralise=False)
     while True:
@@ -388,8 +451,14 @@ def write_xlsx(queryset, target, *, row_count=None):
             count += len(batch)
             if count > XLSX_MAX_ROWS:
                 raise TooManyRowsError(count)
-            for row in batch:
-                worksheet.append([_xlsx_cell(worksheet, value) for value in row])
+            for pk, submitted_at, *rest in batch:
+                worksheet.append(
+                    [
+                        pk,
+                        date_cell(submitted_at),
+                        *map(cell, rest),
+                    ]
+                )
         if not batch:
             break
     workbook.save(target)

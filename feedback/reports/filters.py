@@ -1,10 +1,10 @@
 """Filters for the feedback reports (the admin's filter drawer).
 
 `FeedbackResponseFilterSet` serves the "Page feedback" report and its
-downloads; `FeedbackSummaryFilterSet` the "Feedback by page" report. Both
-take a date range in the site's time zone (whole days, both ends included,
-as `export_feedback --since/--until`) and a page with, by default, the
-pages below it.
+downloads (so "has a comment" narrows both); `FeedbackSummaryFilterSet`
+the "Feedback by page" report. Both take a date range in the site's time
+zone (whole days, both ends included, as `export_feedback --since/--until`)
+and a page with, by default, the pages below it.
 """
 
 import datetime
@@ -114,9 +114,9 @@ class PageFilterMixin(django_filters.FilterSet):
 
 
 class FeedbackResponseFilterSet(PageFilterMixin, WagtailFilterSet):
-    """Filters for the "Page feedback" report: when, where, useful and reason."""
+    """Filters for the "Page feedback" report: when, where, useful, reason and comment."""
 
-    filter_order = ("date", "page", "scope", "useful", "reason")
+    filter_order = ("date", "page", "scope", "useful", "reason", "has_comment")
 
     date = DateRangeFilter(label="Date", field_name="submitted_at")
     useful = django_filters.ChoiceFilter(
@@ -134,6 +134,13 @@ class FeedbackResponseFilterSet(PageFilterMixin, WagtailFilterSet):
         blank=True,  # keeps "All" among the radio buttons
         widget=forms.RadioSelect,
     )
+    has_comment = django_filters.ChoiceFilter(
+        label="Comment",
+        choices=[("true", "Has a comment"), ("false", "No comment")],
+        empty_label="All",
+        widget=forms.RadioSelect,
+        method="filter_has_comment",
+    )
 
     class Meta:
         model = FeedbackResponse
@@ -141,6 +148,12 @@ class FeedbackResponseFilterSet(PageFilterMixin, WagtailFilterSet):
 
     def filter_useful(self, queryset, name, value):
         return queryset.filter(useful=value == "true")
+
+    def filter_has_comment(self, queryset, name, value):
+        # Comments are never NULL (one kind of empty): blank means none was written.
+        if value == "true":
+            return queryset.exclude(comment="")
+        return queryset.filter(comment="")
 
 
 class FeedbackSummaryFilterSet(PageFilterMixin, WagtailFilterSet):

@@ -156,6 +156,42 @@ def _published_versions(page):
     return versions
 
 
+def version_numbers(page_ids):
+    """{revision id: version number} for the pages `page_ids` (ids, or a subquery of them).
+
+    The numbers `page_history` gives, for every page at once: for exports,
+    which name each response's version. Two queries whatever the number of
+    pages and responses: the pages' publish log, and the revisions their
+    responses name that the log does not. Like the screen, the numbering
+    counts every response of a page, not only those being exported.
+    """
+    publishes = PageLogEntry.objects.filter(
+        page_id__in=page_ids, action="wagtail.publish", revision__isnull=False
+    )
+    by_page = {}
+    entries = publishes.order_by("timestamp", "pk").values_list(
+        "page_id", "revision_id", "timestamp"
+    )
+    for page_id, revision_id, timestamp in entries:
+        versions = by_page.setdefault(page_id, {})
+        if revision_id not in versions:
+            versions[revision_id] = VersionFigures(0, 0, revision_id, timestamp)
+    unlogged = (
+        FeedbackResponse.objects.filter(page_id__in=page_ids, page_revision__isnull=False)
+        .exclude(page_revision_id__in=publishes.values("revision_id"))
+        .values_list("page_id", "page_revision_id")
+        .distinct()
+        .order_by()
+    )
+    for page_id, revision_id in unlogged:
+        by_page.setdefault(page_id, {})[revision_id] = VersionFigures(0, 0, revision_id)
+    return {
+        version.revision_id: number
+        for versions in by_page.values()
+        for number, version in enumerate(_in_time_order(versions.values()), start=1)
+    }
+
+
 def _in_time_order(versions):
     """Logged versions by publish time; each unlogged one after the older logged revisions."""
     logged = sorted(

@@ -7,7 +7,8 @@
   need `feedback.export_feedbackresponse` too.
 - `FeedbackSummaryView` ("Feedback by page", /admin/reports/feedback-summary/):
   one row per page for a period, counted in the database, with a weekly
-  chart. Needs `feedback.view_feedbackresponse`.
+  chart. Needs `feedback.view_feedbackresponse`; its CSV and XLSX downloads
+  (one row per page) need `feedback.export_feedbackresponse` too.
 - `FeedbackHistoryView` ("Feedback by version",
   /admin/reports/feedback-summary/<page id>/versions/): one page's published
   versions, oldest first, each with its feedback and whether it did better
@@ -38,10 +39,19 @@ from portal.reports import InvalidFiltersGiveNoRowsMixin, SafeSpreadsheetExportM
 
 from .. import exports
 from ..audit import log_export
-from ..models import FeedbackResponse
+from ..models import DisclosurePhrase, FeedbackResponse
 from ..permissions import can_export_feedback, feedback_permission_policy
 from . import figures, history
 from .chart import weekly_chart
+from .columns import (
+    CommentColumn,
+    DateTimeColumn,
+    HistoryLinkColumn,
+    PageColumn,
+    PercentColumn,
+    ReasonsColumn,
+    ResponsesColumn,
+)
 from .filters import FeedbackResponseFilterSet, FeedbackSummaryFilterSet
 from .links import page_links
 
@@ -59,62 +69,28 @@ def admin_xlsx_max_rows():
     return settings.FEEDBACK_ADMIN_XLSX_MAX_ROWS
 
 
-class DateTimeColumn(Column):
-    cell_template_name = "feedback/admin/tables/date_time_cell.html"
-
-
-class PageColumn(Column):
-    """The page a row is about: its title and path, with links to edit it and see it live.
-
-    Rows (responses or `figures.PageFigures`) carry `page_label`,
-    `page_path`, `deleted`, `edit_url` and `live_url`.
-    """
-
-    cell_template_name = "feedback/admin/tables/page_cell.html"
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        for name in ("page_label", "page_path", "deleted", "edit_url", "live_url"):
-            context[name] = getattr(instance, name)
-        return context
-
-
-class ResponsesColumn(NumberColumn):
-    """A page's response count, linking to those responses in "Page feedback"."""
-
-    cell_template_name = "feedback/admin/tables/responses_cell.html"
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        context["url"] = instance.responses_url
-        context["page_label"] = instance.page_label
-        return context
-
-
-class CommentColumn(Column):
-    cell_template_name = "feedback/admin/tables/comment_cell.html"
-
-
-class PercentColumn(Column):
-    cell_template_name = "feedback/admin/tables/percent_cell.html"
-
-
-class HistoryLinkColumn(Column):
-    """A link to the page's feedback by version ("Did the edit help?")."""
-
-    cell_template_name = "feedback/admin/tables/history_cell.html"
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        context["page_label"] = instance.page_label
-        return context
-
-
 class FeedbackPermissionMixin(InvalidFiltersGiveNoRowsMixin):
     """Feedback reports: readable with the view permission; bad filters list nothing."""
 
     permission_policy = feedback_permission_policy
     permission_required = "view"
+
+    @cached_property
+    def show_export_buttons(self):
+        return can_export_feedback(self.request.user)
+
+    def filter_parameters(self):
+        """The filters and search exactly as given, for the audit record."""
+        return {
+            name: ", ".join(values)
+            for name, values in self.request.GET.lists()
+            if name not in NOT_FILTERS and any(values)
+        }
+
+    def back_to_report(self):
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        return redirect(f"{self.index_url}?{query.urlencode()}")
 
 
 class FeedbackReportView(FeedbackPermissionMixin, ReportView):
@@ -150,17 +126,15 @@ class FeedbackReportView(FeedbackPermissionMixin, ReportView):
         return queryset.order_by(*queryset.query.order_by, "-pk" if descending else "pk")
 
     def decorate_paginated_queryset(self, object_list):
+        reads_like_disclosure = DisclosurePhrase.objects.matcher()  # one query for the page
         for response in object_list:
             page = response.page
             response.page_label = page.title if page else response.page_title
             response.deleted = page is None
+            response.possible_disclosure = reads_like_disclosure(response.comment)
             links = page_links(page, self.request)
             response.edit_url, response.live_url = links.edit_url, links.live_url
         return object_list
-
-    @cached_property
-    def show_export_buttons(self):
-        return can_export_feedback(self.request.user)
 
     @cached_property
     def header_buttons(self):
@@ -176,19 +150,6 @@ class FeedbackReportView(FeedbackPermissionMixin, ReportView):
         if self.is_export:
             return self.export(request.GET["export"])
         return super().get(request, *args, **kwargs)
-
-    def filter_parameters(self):
-        """The filters and search exactly as given, for the audit record."""
-        return {
-            name: ", ".join(values)
-            for name, values in self.request.GET.lists()
-            if name not in NOT_FILTERS and any(values)
-        }
-
-    def back_to_report(self):
-        query = self.request.GET.copy()
-        query.pop("export", None)
-        return redirect(f"{self.index_url}?{query.urlencode()}")
 
     def export(self, export_format):
         """Download the filtered responses, logging who took how many and how."""
@@ -256,12 +217,16 @@ class FeedbackReportView(FeedbackPermissionMixin, ReportView):
         return "_".join(parts)
 
 
-class FeedbackSummaryView(FeedbackPermissionMixin, ReportView):
-    """One row per page for a period, least useful first, under a weekly chart."""
+class FeedbackSummaryView(FeedbackPermissionMixin, SafeSpreadsheetExportMixin, ReportView):
+    """One row per page for a period, least useful first, under a weekly chart.
+
+    `?export=csv` and `?export=xlsx` download the rows the filters select,
+    in the report's order, through the safe path every report shares
+    (`SafeSpreadsheetExportMixin`); each download is written to the audit log.
+    """
 
     page_title = "Feedback by page"
     header_icon = "table"
-    FORMATS = ()  # no downloads of this report (FeedbackReportView has them)
     filterset_class = FeedbackSummaryFilterSet
     index_url_name = "feedback_reports:by_page"
     index_results_url_name = "feedback_reports:by_page_results"
@@ -278,6 +243,32 @@ class FeedbackSummaryView(FeedbackPermissionMixin, ReportView):
         Column("reason", label="Most common reason for visit"),
         HistoryLinkColumn("history", label="Versions", accessor="history_url"),
     ]
+    list_export = [
+        "page_id",
+        "page_label",
+        "export_path",
+        "page_deleted",
+        "responses",
+        "useful",
+        "not_useful",
+        "percent_useful",
+        "reason",
+        "period_from",
+        "period_to",
+    ]
+    export_headings = {
+        "page_id": "Page ID",
+        "page_label": "Page",
+        "export_path": "Path",
+        "page_deleted": "Page deleted",
+        "responses": "Responses",
+        "useful": "Useful",
+        "not_useful": "Not useful",
+        "percent_useful": "% useful",
+        "reason": "Most common reason for visit",
+        "period_from": "From",
+        "period_to": "To",
+    }
 
     @cached_property
     def header_buttons(self):
@@ -323,7 +314,48 @@ class FeedbackSummaryView(FeedbackPermissionMixin, ReportView):
     def get_filtered_queryset(self):
         return self.get_queryset()
 
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            return self.export(request.GET["export"])
+        return super().get(request, *args, **kwargs)
+
+    def export(self, export_format):
+        """Download the rows on screen (all of them, not one screen's worth), logged."""
+        if not can_export_feedback(self.request.user):
+            raise PermissionDenied
+        if self.filters_are_invalid:
+            messages.error(self.request, "Correct the filters before downloading.")
+            return self.back_to_report()
+        rows = self.describe_rows(self.get_queryset(), with_links=False)
+        first, last = self.period
+        log_export(
+            user=self.request.user,
+            export_format=export_format,
+            filters={
+                **self.filter_parameters(),
+                "by": "page",
+                "period": f"{first or 'the first response'} to {last}",
+            },
+            rows=sum(row.responses for row in rows),
+            source="admin, feedback by page",
+        )
+        response = self.as_spreadsheet(rows, export_format)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def get_filename(self):
+        first, last = self.period
+        return "_".join(["feedback-by-page", *([f"from-{first}"] if first else []), f"to-{last}"])
+
     def decorate_paginated_queryset(self, object_list):
+        return self.describe_rows(object_list)
+
+    def describe_rows(self, object_list, *, with_links=True):
+        """Give each row the words the table and the download show.
+
+        The table's links ask about each page's permissions (a query or
+        more a page); the download has no links, so it goes without.
+        """
         rows = list(object_list)
         reasons = figures.reason_labels()
         first, last = self.period
@@ -333,10 +365,15 @@ class FeedbackSummaryView(FeedbackPermissionMixin, ReportView):
         for row in rows:
             row.reason = row.most_common_reason(reasons)
             row.page_label = row.title
-            row.page_path = row.deleted_path
+            row.page_path = row.export_path = row.deleted_path
+            row.page_deleted = "Yes" if row.deleted else "No"
+            row.period_from, row.period_to = first, last
             row.edit_url = row.live_url = row.responses_url = row.history_url = None
             page = pages.get(row.page_id)
             if page is None:
+                continue
+            row.export_path = page.get_url(request=self.request) or ""
+            if not with_links:
                 continue
             query = {**dates, "page": row.page_id, "scope": "only"}
             row.responses_url = f"{responses_url}?{urlencode(query)}"
@@ -360,10 +397,6 @@ class FeedbackSummaryView(FeedbackPermissionMixin, ReportView):
             }
         )
         return context
-
-
-class ReasonsColumn(Column):
-    cell_template_name = "feedback/admin/tables/reasons_cell.html"
 
 
 class FeedbackHistoryView(FeedbackPermissionMixin, SafeSpreadsheetExportMixin, ReportView):
@@ -441,10 +474,6 @@ class FeedbackHistoryView(FeedbackPermissionMixin, SafeSpreadsheetExportMixin, R
             {"url": reverse("feedback_reports:by_page"), "label": "Feedback by page"},
             {"url": "", "label": self.page_title, "sublabel": self.page.title},
         ]
-
-    @cached_property
-    def show_export_buttons(self):
-        return can_export_feedback(self.request.user)
 
     @cached_property
     def history(self):

@@ -300,7 +300,7 @@ def _probe_report(client, url, names, values, *, exports, together=False):
         response = client.get(f"{url}?{query}")
         sent += 1
         assert_answered(response, (url, query[:80]))
-        downloads += response.status_code == 200 and url.startswith("/admin/reports/feedback/")
+        downloads += response.status_code == 200 and url.startswith("/admin/reports/feedback")
     return sent, downloads
 
 

@@ -5,6 +5,7 @@ the filters select; each leaves one audit-log entry.
 """
 
 import csv
+import datetime
 import io
 import subprocess
 import sys
@@ -91,13 +92,13 @@ def test_csv_cells_are_iso_dates_and_neutralised_formulas(client, analyst, respo
 
     early = rows[str(responses["early"].pk)]
     assert early[1] == "2026-07-01T00:30:00+01:00"
-    assert early[6] == "no"
-    assert early[9] == "'" + HYPERLINK
-    assert rows[str(responses["plus"].pk)][9] == "'+44 20"
-    assert rows[str(responses["late"].pk)][9] == "'@SUM(A1)"
+    assert early[7] == "no"
+    assert early[10] == "'" + HYPERLINK
+    assert rows[str(responses["plus"].pk)][10] == "'+44 20"
+    assert rows[str(responses["late"].pk)][10] == "'@SUM(A1)"
     welsh = rows[str(responses["welsh"].pk)]
-    assert welsh[7:] == ["parent-carer", "I'm a parent or carer", "Diolch yn fawr — ŵ ŷ 👍"]
-    assert rows[str(responses["lines"].pk)][9] == 'Two lines,\n"quoted"'
+    assert welsh[8:] == ["parent-carer", "I'm a parent or carer", "Diolch yn fawr — ŵ ŷ 👍", "no"]
+    assert rows[str(responses["lines"].pk)][10] == 'Two lines,\n"quoted"'
 
 
 def test_csv_holds_exactly_the_filtered_rows(client, analyst, responses, site_tree):
@@ -148,11 +149,17 @@ def test_xlsx_download_has_the_same_rows_with_text_never_formulas(client, analys
         responses[name].pk for name in ("early", "welsh", "plus", "lines", "late")
     ]
     first = list(sheet.iter_rows(min_row=2, max_row=2))[0]
-    assert first[9].value == HYPERLINK
-    assert first[9].data_type == "s"  # text, not a formula
+    assert first[10].value == HYPERLINK
+    assert first[10].data_type == "s"  # text, not a formula
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
-    assert first[1].value == "2026-07-01T00:30:00+01:00"
-    assert rows[2][7:] == ("parent-carer", "I'm a parent or carer", "Diolch yn fawr — ŵ ŷ 👍")
+    assert first[1].value == datetime.datetime(2026, 7, 1, 0, 30)  # a date cell, London time
+    assert first[1].is_date
+    assert rows[2][8:] == (
+        "parent-carer",
+        "I'm a parent or carer",
+        "Diolch yn fawr — ŵ ŷ 👍",
+        "no",
+    )
 
 
 def test_xlsx_above_the_worksheet_limit_is_refused_clearly(client, analyst, responses, monkeypatch):
@@ -237,7 +244,7 @@ def test_export_command_writes_xlsx_and_logs_the_export(responses, tmp_path):
     sheet = openpyxl.load_workbook(target).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 7
-    assert rows[1][9] == HYPERLINK
+    assert rows[1][10] == HYPERLINK
     entry = ModelLogEntry.objects.get(action=EXPORT_ACTION)
     assert entry.user is None
     assert entry.data == {

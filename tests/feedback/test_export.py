@@ -41,18 +41,19 @@ def test_export_has_the_documented_columns_and_one_row_per_response(responses, s
     assert rows[0] == EXPORT_COLUMNS
     # Written as the header line the README documents, hence split.
     assert rows[0] == (  # noqa: SIM905
-        "id,submitted_at,page_id,page_revision_id,page_title,page_path,"
-        "useful,reason_code,reason,comment"
+        "id,submitted_at,page_id,page_revision_id,page_version,page_title,page_path,"
+        "useful,reason_code,reason,comment,possible_disclosure"
     ).split(",")
     first, second, third = rows[1:]
     assert first[:2] == [str(responses[0].pk), "2026-07-01T09:30:00+01:00"]
     assert first[2] == str(site_tree.guidance.pk)
-    assert first[4:7] == ["Sexting", "/online-safety/sexting/", "no"]
-    assert second[6:] == [
+    assert first[5:8] == ["Sexting", "/online-safety/sexting/", "no"]
+    assert second[7:] == [
         "yes",
         "professional",
         "I'm a teacher or professional working with young people",
         "Clear and kind",
+        "no",
     ]
     assert third[1] == "2026-12-01T12:00:00+00:00"
     assert len(rows) == 4
@@ -62,7 +63,7 @@ def test_export_has_the_documented_columns_and_one_row_per_response(responses, s
 def test_cells_a_spreadsheet_would_run_are_neutralised(site_tree, dangerous):
     respond(site_tree.guidance, at=at(7, 1, hour=0), comment=dangerous)
 
-    assert export()[1][-1] == "'" + dangerous
+    assert export()[1][EXPORT_COLUMNS.index("comment")] == "'" + dangerous
 
 
 def test_export_filters_by_dates_and_page_subtree(responses, site_tree):
@@ -105,9 +106,9 @@ def test_deleted_page_is_exported_with_its_snapshot(responses, site_tree):
 
     rows = export()
 
-    deleted = [row for row in rows[1:] if row[4] == "Sexting"]
+    deleted = [row for row in rows[1:] if row[5] == "Sexting"]
     assert len(deleted) == 2
-    assert all(row[2] == "" and row[5] == "/online-safety/sexting/" for row in deleted)
+    assert all(row[2] == "" and row[6] == "/online-safety/sexting/" for row in deleted)
 
 
 def test_new_pages_have_no_responses_yet(site_tree):

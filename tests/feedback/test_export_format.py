@@ -37,6 +37,10 @@ AWKWARD = [
     *(trigger + "cmd" for trigger in FORMULA_TRIGGERS if trigger != "\0"),
     '=HYPERLINK("https://example.org","Click")',
     '-1,"2"\n3',
+    # Disclosure phrases, so the flag is compared too.
+    "he is HURTING\n  me",
+    '"hurting me", she said',
+    "=hurting me",
 ]
 
 
@@ -91,6 +95,7 @@ def test_fast_csv_is_what_csv_writer_makes_of_every_awkward_cell(awkward_respons
 
     assert fast_csv(responses) == reference_csv(responses)
     rows = list(csv.reader(io.StringIO(fast_csv(responses), newline="")))
+    assert {row[-1] for row in rows} == {"yes", "no"}
     sent = {
         str(pk): moment.astimezone(LONDON).isoformat(timespec="seconds")
         for pk, moment in responses.values_list("pk", "submitted_at")
@@ -117,7 +122,8 @@ def test_no_exported_csv_cell_starts_as_a_formula(awkward_responses):
     cells = [cell for row in rows for cell in row]
     assert not [cell for cell in cells if cell.startswith(FORMULA_TRIGGERS)]
     assert "'=cmd" in cells
-    assert "'" + AWKWARD[-2] in cells
+    assert "'" + '=HYPERLINK("https://example.org","Click")' in cells
+    assert "'=hurting me" in cells
 
 
 def test_reason_codes_and_labels_are_neutralised_too(site_tree):
@@ -126,8 +132,8 @@ def test_reason_codes_and_labels_are_neutralised_too(site_tree):
 
     row = next(csv.reader(io.StringIO(fast_csv(FeedbackResponse.objects.all()))))
 
-    assert row[7:9] == ["'-other", "'+ Other"]
-    assert list(export_rows(FeedbackResponse.objects.all(), neutralise=False))[0][7:9] == [
+    assert row[8:10] == ["'-other", "'+ Other"]
+    assert list(export_rows(FeedbackResponse.objects.all(), neutralise=False))[0][8:10] == [
         "-other",
         "+ Other",
     ]

@@ -27,8 +27,9 @@ def _date(value):
 class Command(FeedbackCommand):
     help = (
         "Write page feedback as CSV (header row first) to stdout or --output, or as XLSX "
-        "to --output. Columns: id, submitted_at, page_id, page_revision_id, page_title, "
-        "page_path, useful, reason_code, reason, comment."
+        "to --output. Columns: id, submitted_at, page_id, page_revision_id, page_version, "
+        "page_title, page_path, useful, reason_code, reason, comment, possible_disclosure. "
+        "In XLSX, submitted_at is a date cell in the site's time zone."
     )
 
     def add_arguments(self, parser):
