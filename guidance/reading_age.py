@@ -19,21 +19,32 @@ are measured against it. See docs/reading_age.md.
 - **The hardest sentences**: the three that raise the page's estimate the
   most, that is, whose removal would lower it the most (long sentences,
   and sentences of long words).
-- **When**: on every publish (the `page_published` signal, connected below:
-  the editor, workflow approval, scheduled publishing and
-  `load_demo_content` all send it). The figures are stored on the page
-  (`GuidancePage.reading_age*`), never worked out on an admin view; saving a
-  draft leaves them alone (`GuidancePage.with_content_json` keeps them when
-  a revision is loaded). Migration 0008 fills them in for pages already live.
-- **Where staff see it**: `ReadingAgePanel` in the page editor, and Reports →
-  Reading age (guidance/reading_age_report.py).
+- **Words** are counted as Wagtail's Checks panel counts them in the
+  browser (`word_count`): the word-like pieces between Unicode word
+  boundaries, as Chrome and Edge find them: "well-being" and "e.g." are two
+  words each, "don't" and "3.5" one each, and a dash or "..." none.
+  textstat's formula keeps its own count.
+- **When it is stored**: on every publish (the `page_published` signal,
+  connected below: the editor, workflow approval, scheduled publishing and
+  `load_demo_content` all send it). The live version's figures are stored
+  on the page (`GuidancePage.reading_age*`) for the report; saving a draft
+  leaves them alone (`GuidancePage.with_content_json` keeps them when a
+  revision is loaded). Migration 0008 fills them in for pages already live.
+- **Where staff see it**: `ReadingAgePanel` in the page editor works the
+  figures out afresh for the version being edited (the latest draft, or an
+  earlier revision being looked at) and says which version that is; after
+  each autosave Wagtail's partial update renders it again
+  (templates/wagtailadmin/pages/edit_partials.html). Reports → Reading age
+  (guidance/reading_age_report.py) lists the stored, live figures.
 """
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+import regex
 from django.db.models import Count, F, FloatField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Length, NullIf, Substr
 from django.utils import timezone
@@ -60,6 +71,46 @@ _LINE_TAGS = {"p", "li", "ul", "ol", "br", "div", "blockquote", "h2", "h3", "h4"
 # mark, and any closing quote or bracket (textstat splits the same way).
 _SENTENCE_RE = re.compile(r"[^.!?]+[.!?]*[\"'”’)\]]*")
 _ENDS_SENTENCE_RE = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+# Word boundaries as Unicode defines them (UAX #29), which is what the browser's
+# `Intl.Segmenter` finds and Wagtail's Checks panel counts between: `regex`'s
+# WORD flag gives the same boundaries (`regex` comes with textstat, via NLTK).
+_WORD_BOUNDARY = regex.compile(r"\b", flags=regex.WORD | regex.V1)
+# Chromium (Chrome, Edge) changes one rule: a full stop or colon between two
+# letters ends a word ("e.g." is "e" and "g"; "www.nspcc.org.uk" is four
+# words), though one between digits does not ("3.5"). Firefox and Safari keep
+# Unicode's rule. We count as Chromium does: it is what staff desktops run.
+_CHROMIUM_BREAK = regex.compile(r"(?<=\p{Alphabetic}\p{M}*)[.\uff0e:](?=\p{M}*\p{Alphabetic})")
+# A piece is a word if it holds a letter or a digit (what ICU calls
+# "word-like"). A run of two or more joiners such as "__" also counts, as it
+# does in ICU; one alone, like punctuation, symbols and emoji, does not.
+_WORD_CATEGORIES = {"Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl"}
+
+
+def _is_word(piece):
+    categories = [unicodedata.category(char) for char in piece]
+    return any(category in _WORD_CATEGORIES for category in categories) or (
+        len(categories) > 1 and all(category == "Pc" for category in categories)
+    )
+
+
+def words_in(text):
+    """The words in `text`, as Wagtail's Checks panel counts them in Chromium.
+
+    The panel counts the pieces of `Intl.Segmenter(lang, {granularity:
+    "word"})` that are "word-like": "well-being" is two words ("well",
+    "being"), "don't", "3.5" and "1,000" one each, "0808 800 5000" three,
+    "e.g." two and "—", "..." or "½" none. Languages the browser splits with
+    a dictionary (Thai, Chinese, Japanese) are not split the same way here.
+    """
+    pieces = _WORD_BOUNDARY.split(_CHROMIUM_BREAK.sub(" ", text))
+    return [piece for piece in pieces if piece and _is_word(piece)]
+
+
+def word_count(text):
+    """How many words `text` has, as Wagtail's Checks panel counts them."""
+    return len(words_in(text))
 
 
 def _textstat():
@@ -199,19 +250,24 @@ def hardest_sentences(sentences, count=HARDEST_COUNT):
             found.append((adds, index))
     found.sort(key=lambda item: (-item[0], item[1]))
     return [
-        HardSentence(sentences[index], _textstat().lexicon_count(sentences[index]), round(adds, 1))
+        HardSentence(sentences[index], word_count(sentences[index]), round(adds, 1))
         for adds, index in found[:count]
     ]
 
 
 def estimate(title, summary, body):
-    """The reading-age estimate of a page's text (see the module's docstring)."""
-    sentences = sentences_of(page_lines(title, summary, body))
-    text = formula_text(sentences)
-    age = reading_age_of(text)
+    """The reading-age estimate of a page's text (see the module's docstring).
+
+    `words` is counted line by line, as the browser reads the rendered page
+    (a heading never runs on into the paragraph below it).
+    """
+    lines = page_lines(title, summary, body)
+    words = sum(word_count(line) for line in lines)
+    sentences = sentences_of(lines)
+    age = reading_age_of(formula_text(sentences))
     if age is None:
-        return Estimate(None, 0)
-    return Estimate(age, _textstat().lexicon_count(text), hardest_sentences(sentences))
+        return Estimate(None, words)
+    return Estimate(age, words, hardest_sentences(sentences))
 
 
 def stored_values(page_estimate, now=None):
@@ -313,11 +369,64 @@ def rounded(value):
 # The editor's panel.
 
 
-class ReadingAgePanel(Panel):
-    """The published version's reading age, the topic's target and the hardest sentences.
+# What the editor's panel describes (`ReadingAgePanel`).
+LIVE = "live"  # the live version: no unpublished changes
+DRAFT = "draft"  # the latest draft of a page that is live
+DRAFT_NOT_LIVE = "draft_not_live"  # the latest draft of a page that is not live
+EARLIER = "earlier"  # an earlier revision, opened to revert to it
+NEW = "new"  # a page not saved yet
 
-    Read-only: it adds no form fields. The figures are those stored at the
-    last publish; the panel says so, and says when.
+
+@dataclass(frozen=True)
+class Version:
+    """Which version of a page the editor's panel describes, and its text."""
+
+    kind: str
+    page: object  # the page as that version has it
+    saved_at: object = None  # when it was saved or published
+    unsaved_changes: bool = False  # the form holds changes that could not be saved
+
+
+def version_in_editor(page, form, request):
+    """The version the editor is working on, for the panel.
+
+    Wagtail's editor opens the latest revision (`self.instance`), or an
+    earlier one on its "revert" screen. When a form comes back with errors
+    its instance holds only the fields that validated, so the panel
+    describes the latest saved version instead and says the changes are not
+    saved. After an autosave the instance is the version just saved.
+    """
+    if page.pk is None:
+        return Version(NEW, page)
+    unsaved = bool(form is not None and form.is_bound and form.errors)
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name == "wagtailadmin_pages:revisions_revert":
+        from wagtail.models import Revision
+
+        revision = Revision.page_revisions.filter(
+            object_id=str(page.pk), pk=match.kwargs.get("revision_id")
+        ).first()
+        if revision is not None:
+            shown = page if not unsaved else revision.as_object()
+            return Version(EARLIER, shown, revision.created_at, unsaved)
+    if unsaved:
+        page = type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
+    if not page.live:
+        return Version(DRAFT_NOT_LIVE, page, page.latest_revision_created_at, unsaved)
+    if page.has_unpublished_changes:
+        return Version(DRAFT, page, page.latest_revision_created_at, unsaved)
+    return Version(LIVE, page, page.last_published_at, unsaved)
+
+
+class ReadingAgePanel(Panel):
+    """The reading age of the version being edited, the topic's target and the hardest sentences.
+
+    Read-only: it adds no form fields. The figures are worked out when the
+    panel is shown, from the version the editor holds (`version_in_editor`),
+    and the panel says which version that is; for a draft of a live page it
+    also gives the live version's stored figure. Rendered again after each
+    autosave (`reading_age_panel_update` in
+    templates/wagtailadmin/pages/edit_partials.html).
     """
 
     def __init__(self, **kwargs):
@@ -335,17 +444,33 @@ class ReadingAgePanel(Panel):
             if parent is None and page.pk is not None:
                 parent = page.get_parent()
             target = target_for(parent)
-            age = page.reading_age if page.pk is not None else None
+            version = version_in_editor(page, self.form, self.request)
+            shown = version.page
+            figures = estimate(shown.title, shown.summary, shown.body)
+            age = figures.reading_age
+            live_age = page.reading_age if page.live and version.kind in (DRAFT, EARLIER) else None
             context.update(
                 {
                     "formula": FORMULA,
                     "target": target,
+                    "version": version,
                     "reading_age": age,
                     "over_target": rounded(age - target) if age is not None else None,
-                    "words": page.reading_age_words,
-                    "few_words": age is not None and (page.reading_age_words or 0) < FEW_WORDS,
-                    "hardest": page.reading_age_hardest or [],
-                    "computed_at": page.reading_age_computed_at,
+                    "words": figures.words,
+                    "few_words": age is not None and figures.words < FEW_WORDS,
+                    "hardest": figures.hardest,
+                    "live_reading_age": live_age,
                 }
             )
             return context
+
+    @classmethod
+    def bound_in(cls, bound_panel):
+        """This panel's bound copy in a bound panel tree (an editor's `edit_handler`), or None."""
+        if isinstance(bound_panel, cls.BoundPanel):
+            return bound_panel
+        for child in getattr(bound_panel, "children", None) or []:
+            found = cls.bound_in(child)
+            if found is not None:
+                return found
+        return None
