@@ -224,6 +224,11 @@ def test_the_panel_describes_the_version_being_edited(client, site_tree):
     assert f"It has a reading age of about {hard:.1f} years" in live
     assert "The live version, which visitors see now" not in live
 
+    edit(client, page, HARD, publish=False)  # a draft that reads as the live version does
+    assert "The live version, which visitors see now, has the same reading age" in panel_text(
+        client, page
+    )
+
     after_draft = edit(client, page, PLAIN, publish=False)
     plain = edited_text_age(page, PLAIN)
     assert plain < hard
