@@ -414,5 +414,5 @@ def admin_urls():
 
 
 def roles_menu_item():
-    """For the `register_settings_menu_item` hook: "Roles", after Groups."""
+    """For the `register_settings_menu_item` hook: "Roles", beside Users and Groups."""
     return RolesMenuItem("Roles", reverse(URL_NAME), name="roles", icon_name="group", order=601)
