@@ -251,7 +251,8 @@ def record_contact_published_without_review(request, instance):
 
 
 # Reading age (guidance/reading_age.py, guidance/reading_age_report.py,
-# docs/reading_age.md): Reports → Reading age, for those who edit pages.
+# docs/reading_age.md): Reports → Reading age, for those who edit pages or
+# read page feedback.
 # Imported where used, so this block stands alone at the end of the file.
 
 
@@ -268,10 +269,30 @@ def register_reading_age_report_urls():
 
 @hooks.register("register_reports_menu_item")
 def register_reading_age_menu_item():
-    return ReviewDueMenuItem(  # shown to the same people: those who edit pages
+    from .reading_age_report import ReadingAgeMenuItem
+
+    return ReadingAgeMenuItem(  # those who edit pages or read page feedback
         "Reading age",
         reverse("guidance_reading_age:report"),
         name="reading-age",
         icon_name="glasses",
         order=1060,
     )
+
+
+# Settings → Roles (guidance/roles.py, docs/roles.md): each group's rights in plain words.
+# Imported where used, so this block stands alone at the end of the file.
+
+
+@hooks.register("register_admin_urls")
+def register_roles_urls():
+    from .roles import admin_urls
+
+    return admin_urls()
+
+
+@hooks.register("register_settings_menu_item")
+def register_roles_menu_item():
+    from .roles import roles_menu_item
+
+    return roles_menu_item()

@@ -654,8 +654,12 @@ def test_the_menu_entry_is_for_those_who_may_open_it(rf, site_tree, admin_access
     assert not item.is_shown(request)
 
 
-@pytest.mark.parametrize("group", ["Editors", "Moderators", "Safeguarding reviewers"])
-def test_people_who_edit_pages_find_it_in_the_reports_menu(client, site_tree, group):
+@pytest.mark.parametrize(
+    "group", ["Editors", "Moderators", "Safeguarding reviewers", "Feedback analysts"]
+)
+def test_people_who_edit_pages_or_read_feedback_find_it_in_the_reports_menu(
+    client, site_tree, group
+):
     client.force_login(member_of(group))
 
     assert REPORT_URL.encode() in client.get("/admin/").content
