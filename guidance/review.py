@@ -130,15 +130,24 @@ def act_without_saving(request, page):
     )
     if not form.is_valid() or content_changed(form, task_state.revision):
         return None
-    try:
-        extra = json.loads(request.POST.get("workflow-action-extra-data") or "{}")
-    except ValueError:
-        extra = {}
-    task.on_action(task_state, request.user, action, **extra)
+    task.on_action(task_state, request.user, action, **_action_data(request, task, action))
     next_url = request.POST.get("next") or request.GET.get("next")
     if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         return redirect(next_url)
     return redirect("wagtailadmin_explore", page.get_parent().id)
+
+
+def _action_data(request, task, action):
+    """The dialog's answers (comment, review date) the editor posts as JSON: only the form's own."""
+    try:
+        data = json.loads(request.POST.get("workflow-action-extra-data") or "{}")
+    except ValueError:
+        return {}
+    form_class = task.get_form_for_action(action)
+    if not isinstance(data, dict) or form_class is None:
+        return {}
+    form = form_class(data)
+    return form.cleaned_data if form.is_valid() else {}
 
 
 class SignpostingContactEditView(EditView):

@@ -287,3 +287,16 @@ def test_recording_the_review_from_the_editor(editor, reviewer, site_tree):
     assert page.last_reviewed == timezone.localdate()
     assert page.live
     assert messages_after(response) == ["Approved and published: “Sexting” is live now."]
+
+
+@pytest.mark.parametrize("extra", ['{"user": 1, "comment": "Fine."}', "[1, 2]", "not json"])
+def test_odd_dialog_data_from_the_editor_is_ignored_not_a_500(editor, reviewer, site_tree, extra):
+    page = site_tree.guidance
+    submit_page(editor, page, SUBMITTED)
+    data = {**workflow_action("approve"), "workflow-action-extra-data": extra}
+
+    response = as_user(reviewer).post(page_edit_url(page), page_form(page, SUBMITTED, **data))
+
+    assert response.status_code == 302
+    assert GuidancePage.objects.get(pk=page.pk).live_revision.content["summary"]
+    assert ("wagtail.workflow.approve", "rita") in actions_by(page)
