@@ -97,6 +97,7 @@ require-secret-key:
 lint: install-dev $(NODE_STAMP) ## Check Python (ruff), templates (djhtml), JavaScript (ESLint) and CSS (Stylelint) without changing files
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/djhtml --check templates
 	npx --no-install eslint static/js
 	npx --no-install stylelint "static/css/**/*.css"

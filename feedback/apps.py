@@ -1,20 +1,16 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
-
-
-def purge_pages_with_the_form(sender, **kwargs):
-    """The reasons appear in the form on every page: drop every cached page."""
-    from portal.page_cache import purge_all
-
-    purge_all()
 
 
 class FeedbackConfig(AppConfig):
+    """Page feedback: the public form, its storage, the analysts' reports and exports.
+
+    `ready()` connects the app's receivers, all in feedback/signals.py.
+    """
+
     name = "feedback"
     verbose_name = "Feedback"
 
     def ready(self):
-        from .models import VisitReason
+        from . import signals
 
-        for signal in (post_save, post_delete):
-            signal.connect(purge_pages_with_the_form, sender=VisitReason)
+        signals.connect()

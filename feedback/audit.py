@@ -45,7 +45,7 @@ def register_log_actions(actions):
 
 
 def _storable(text):
-    """`text` with NUL shown as U+FFFD: PostgreSQL's JSON cannot hold it (issue 14, T7)."""
+    """`text` with NUL shown as U+FFFD: PostgreSQL's JSON cannot hold it (T7)."""
     return str(text).replace("\x00", "\ufffd")
 
 

@@ -35,6 +35,14 @@ from itertools import islice
 from django.db import NotSupportedError, connections
 from django.db.models import CharField, Func
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from portal.spreadsheets import BOM, FORMULA_TRIGGERS, neutralise_formula
+
+from .models import DisclosurePhrase, VisitReason
+from .reports.history import version_numbers
 
 EXPORT_COLUMNS = [
     "id",
@@ -61,11 +69,7 @@ _QUERY_FIELDS = [
     "reason_id",
     "comment",
 ]
-# A spreadsheet reads a cell starting with one of these as a formula (some trim
-# leading spaces and line breaks first, so those count too).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", " ")
 CHUNK_SIZE = 5000
-BOM = "\ufeff"
 # An XLSX worksheet has 1,048,576 rows; the first holds the column names.
 XLSX_MAX_ROWS = 1_048_575
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,13 +88,6 @@ class TooManyRowsError(ValueError):
             f"{count:,} responses are more than one XLSX worksheet holds ({limit:,}). "
             "Choose a shorter period or download CSV instead."
         )
-
-
-def neutralise_formula(value):
-    """Prefix a text cell with ' when a spreadsheet would run it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def csv_cell(text):
@@ -197,22 +194,16 @@ class LocalTimes:
 
 def _versions(queryset):
     """{revision id: version number} as "Feedback by version" numbers them: two queries."""
-    from .reports.history import version_numbers
-
     return version_numbers(queryset.order_by().values("page_id"))
 
 
 def _disclosure_matcher(queryset):
     """Whether a comment holds a disclosure phrase, with the phrases read once."""
-    from .models import DisclosurePhrase
-
     return DisclosurePhrase.objects.using(queryset.db).matcher()
 
 
 def _reasons(queryset):
     """(code, label) of every visit reason by id: a handful of rows, read once."""
-    from .models import VisitReason
-
     return {
         pk: (slug, label)
         for pk, slug, label in VisitReason.objects.using(queryset.db).values_list(
@@ -379,9 +370,6 @@ def iter_csv(queryset, *, bom=True):
 
 def _xlsx_cells(worksheet):
     """A function giving a row's cells: empty ids empty, text always text, never a formula."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     illegal = ILLEGAL_CHARACTERS_RE.search
 
     def cell(value):
@@ -410,8 +398,6 @@ class _XLSXDates:
     """
 
     def __init__(self, worksheet):
-        from openpyxl.cell import WriteOnlyCell
-
         self.cell = WriteOnlyCell(worksheet, datetime.datetime(2000, 1, 1))
         self.cell.number_format = XLSX_DATE_FORMAT
 
@@ -428,8 +414,6 @@ def write_xlsx(queryset, target, *, row_count=None):
     writing anything when the responses do not fit on one worksheet. Pass
     `row_count` when it is already known.
     """
-    from openpyxl import Workbook
-
     if row_count is None:
         row_count = queryset.count()
     if row_count > XLSX_MAX_ROWS:

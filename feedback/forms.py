@@ -7,8 +7,9 @@ Rendered by `templates/components/feedback_form.html` (through the
 from django import forms
 from wagtail.models import Page
 
+from portal.scrubbing import remove_control_characters, scrub_personal_data
+
 from .models import COMMENT_MAX_LENGTH, DisclosurePhrase, FeedbackPageMixin, VisitReason
-from .scrubbing import remove_control_characters, scrub_personal_data
 
 
 def reads_like_disclosure(text):

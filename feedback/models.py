@@ -31,7 +31,8 @@ class FeedbackPageMixin(models.Model):
     The feedback form accepts answers only for live pages of a model with
     this mixin whose editor left `show_feedback_form` on. Page templates show
     the form with `{% feedback_form page %}` (feedback/templatetags). Add
-    `*FeedbackPageMixin.feedback_panels()` to the page's editor panels.
+    `*feedback_panels()` (feedback/reports/panels.py) to the page's editor
+    panels: they sit in the reports layer, above the models.
     """
 
     show_feedback_form = models.BooleanField(
@@ -42,15 +43,6 @@ class FeedbackPageMixin(models.Model):
 
     class Meta:
         abstract = True
-
-    @staticmethod
-    def feedback_panels():
-        """The switch, and this page's recent feedback (counts only) for its editors."""
-        from wagtail.admin.panels import FieldPanel
-
-        from .reports.panels import PageFeedbackPanel
-
-        return [FieldPanel("show_feedback_form"), PageFeedbackPanel()]
 
 
 class VisitReason(Orderable):

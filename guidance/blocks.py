@@ -182,14 +182,16 @@ class QuestionAnswerBlock(blocks.StructBlock):
         }
 
 
-def contacts_preview_value():
-    """The block picker's preview: real published contacts, or an example if there are none."""
-    from .models import SignpostingContact
+def contacts_preview_value(contact_model):
+    """The block picker's preview: real published contacts, or an example if there are none.
 
-    contacts = list(SignpostingContact.objects.filter(live=True)[:2])
+    The model comes from the block's chooser (`target_model`): this module sits
+    below the models, which build their pages' bodies from it.
+    """
+    contacts = list(contact_model.objects.filter(live=True)[:2])
     if not contacts:
         contacts = [
-            SignpostingContact(
+            contact_model(
                 name="NSPCC helpline",
                 helps_with="Advice if you are worried about a child.",
                 phone="0808 800 5000",
@@ -221,7 +223,8 @@ class SignpostingContactsBlock(blocks.StructBlock):
         preview_value = {"heading": "Get help and support", "intro": "", "contacts": []}
 
     def get_preview_value(self):
-        return self.normalize(contacts_preview_value())
+        contact_model = self.child_blocks["contacts"].child_block.target_model
+        return self.normalize(contacts_preview_value(contact_model))
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

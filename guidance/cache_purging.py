@@ -1,6 +1,6 @@
 """What to drop from the page cache when content changes (portal/page_cache.py).
 
-Connected in guidance/apps.py; each handler is exact where the change is:
+Connected in guidance/signals.py; each handler is exact where the change is:
 
 - a page published or unpublished: the page, its parent (which lists it)
   and the home page;
@@ -25,6 +25,8 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page, ReferenceIndex
 
 from portal import page_cache
+
+from .models import SiteHelpContact
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +57,6 @@ def page_changed(sender, instance, **kwargs):
 
 @_safely
 def contact_changed(sender, instance, **kwargs):
-    from .models import SiteHelpContact
-
     if SiteHelpContact.objects.filter(contact=instance).exists():
         page_cache.purge_all()  # in every page's footer or help box
         return

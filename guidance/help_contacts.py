@@ -5,7 +5,7 @@ across the site": published `SignpostingContact`s, in order, each ticked for
 the places it appears (`PLACES`). Templates show them with
 `{% help_contacts "footer" as contacts %}` (guidance/templatetags).
 
-They are read through a `LastKnown` (guidance/last_known.py): the shared
+They are read through a `LastKnown` (portal/last_known.py): the shared
 cache, else the database unless it failed in the last 30 s, else this
 process's last known copy, else `DEFAULT_HELP_CONTACTS`, so the 503 page
 still shows 999 and the helplines. The defaults are also what a site that
@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .last_known import LastKnown
+from portal.last_known import LastKnown
+
+from .models import SiteHelpContact, sms_href, tel_href
 
 PLACES = {
     "emergency_box": "in_emergency_box",
@@ -29,16 +31,6 @@ PLACES = {
     "help_box": "in_help_box",
     "feedback": "with_feedback",
 }
-
-
-def tel_href(number):
-    """`tel:` address for a number typed with spaces ("0808 800 5000"); "" for none."""
-    return "tel:" + number.replace(" ", "") if number else ""
-
-
-def sms_href(number):
-    """`sms:` address for a number typed with spaces; "" for none."""
-    return "sms:" + number.replace(" ", "") if number else ""
 
 
 @dataclass(frozen=True)
@@ -120,8 +112,6 @@ _help_contacts = LastKnown("help-contacts", DEFAULT_HELP_CONTACTS, fresh_seconds
 
 
 def _read_from_database():
-    from .models import SiteHelpContact
-
     chosen = (
         SiteHelpContact.objects.filter(settings__site__is_default_site=True, contact__live=True)
         .select_related("contact")

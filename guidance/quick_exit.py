@@ -2,18 +2,19 @@
 
 `/exit/` must answer at once in any outage, so it reads the neutral URL
 (`SafetySettings.neutral_exit_url`) through a `LastKnown`
-(guidance/last_known.py): this process's copy if under `FRESH_SECONDS` old,
+(portal/last_known.py): this process's copy if under `FRESH_SECONDS` old,
 else the shared cache, else the database unless it failed in the last 30 s,
 else the last known URL, else the built-in `DEFAULT_NEUTRAL_EXIT_URL`.
 
 Copies are kept per host name. Saving the settings (Settings → Safety
-settings) writes the new URL to both copies at once (`settings_saved`, called
-by `SafetySettings.save`); other processes see it within `FRESH_SECONDS`.
+settings) writes the new URL to both copies at once (`settings_saved`, a
+receiver in guidance/signals.py); other processes see it within `FRESH_SECONDS`.
 """
 
-from .last_known import LastKnown
+from portal.last_known import LastKnown
 
-DEFAULT_NEUTRAL_EXIT_URL = "https://www.bbc.co.uk/weather"
+from .models import DEFAULT_NEUTRAL_EXIT_URL, SafetySettings
+
 FRESH_SECONDS = 60
 
 _neutral_url = LastKnown("quick-exit:neutral-url", DEFAULT_NEUTRAL_EXIT_URL, FRESH_SECONDS)
@@ -34,8 +35,6 @@ def forget_all():
 
 def neutral_exit_url(request):
     """The https URL `/exit/` redirects to, found without waiting on a failed service."""
-    from .models import SafetySettings
-
     return _neutral_url.get(
         request.get_host().lower(),
         lambda: SafetySettings.for_request(request).neutral_exit_url,

@@ -25,17 +25,18 @@ are measured against it. See docs/reading_age.md.
   words each, "don't" and "3.5" one each, and a dash or "..." none.
   textstat's formula keeps its own count.
 - **When it is stored**: on every publish (the `page_published` signal,
-  connected below: the editor, workflow approval, scheduled publishing and
-  `load_demo_content` all send it). The live version's figures are stored
-  on the page (`GuidancePage.reading_age*`) for the report; saving a draft
-  leaves them alone (`GuidancePage.with_content_json` keeps them when a
-  revision is loaded). Migration 0008 fills them in for pages already live.
-- **Where staff see it**: `ReadingAgePanel` in the page editor works the
-  figures out afresh for the version being edited (the latest draft, or an
-  earlier revision being looked at) and says which version that is; after
-  each autosave Wagtail's partial update renders it again
-  (templates/wagtailadmin/pages/edit_partials.html). Reports → Reading age
-  (guidance/reading_age_report.py) lists the stored, live figures.
+  `store_estimate_on_publish` in guidance/signals.py: the editor, workflow
+  approval, scheduled publishing and `load_demo_content` all send it). The
+  live version's figures are stored on the page (`GuidancePage.reading_age*`)
+  for the report; saving a draft leaves them alone
+  (`GuidancePage.with_content_json` keeps them when a revision is loaded).
+  Migration 0008 fills them in for pages already live.
+- **Where staff see it**: `ReadingAgePanel` (guidance/panels.py) in the page
+  editor works the figures out afresh for the version being edited (the
+  latest draft, or an earlier revision being looked at) and says which
+  version that is; after each autosave Wagtail's partial update renders it
+  again (templates/wagtailadmin/pages/edit_partials.html). Reports → Reading
+  age (guidance/reports/reading_age.py) lists the stored, live figures.
 """
 
 import logging
@@ -45,11 +46,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import regex
-from django.db.models import Count, F, FloatField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Length, NullIf, Substr
 from django.utils import timezone
-from wagtail.admin.panels import Panel
-from wagtail.signals import page_published
 
 logger = logging.getLogger(__name__)
 
@@ -288,189 +285,5 @@ def store_estimate(page):
         setattr(page, name, value)
 
 
-def store_estimate_on_publish(sender, instance, **kwargs):
-    """`page_published`: store the estimate of the guidance page just published.
-
-    A publish never fails because of the estimate: a fault is logged and the
-    page keeps its previous figures.
-    """
-    from .models import GuidancePage
-
-    if not isinstance(instance, GuidancePage):
-        return
-    try:
-        store_estimate(instance)
-    except Exception:
-        logger.exception("Reading age not worked out for page %s", instance.pk)
-
-
-page_published.connect(store_estimate_on_publish, dispatch_uid="guidance_reading_age")
-
-
-# ---------------------------------------------------------------------------
-# Targets and the figures of Reports → Reading age.
-
-
-def target_for(parent):
-    """The target reading age for a guidance page under `parent` (a page, or None)."""
-    from .models import TopicPage
-
-    parent = parent.specific_deferred if parent is not None else None
-    if isinstance(parent, TopicPage):
-        return parent.target_reading_age
-    return DEFAULT_TARGET
-
-
-def _parent_topics():
-    """The topic that is the parent of the outer page (by tree path), for subqueries."""
-    from wagtail.models import Page
-
-    from .models import TopicPage
-
-    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
-    return TopicPage.objects.filter(path=parent_path)
-
-
-def _count(responses):
-    return Coalesce(
-        Subquery(responses.order_by().values("page").annotate(n=Count("pk")).values("n")),
-        0,
-    )
-
-
-def with_figures(pages):
-    """`pages` (guidance pages) with their topic, target and feedback, all in one query.
-
-    Adds `topic_title`, `target`, `over_target` (years above the target,
-    negative below; None without an estimate), `responses`, `useful` and
-    `percent_useful` (None without responses).
-    """
-    from feedback.models import FeedbackResponse
-
-    topics = _parent_topics()
-    responses = FeedbackResponse.objects.filter(page=OuterRef("pk"))
-    return pages.annotate(
-        topic_title=Subquery(topics.values("title")[:1]),
-        target=Coalesce(Subquery(topics.values("target_reading_age")[:1]), DEFAULT_TARGET),
-        over_target=F("reading_age") - F("target"),
-        responses=_count(responses),
-        useful=_count(responses.filter(useful=True)),
-        percent_useful=Value(100.0)
-        * Cast("useful", FloatField())
-        / NullIf(Cast("responses", FloatField()), 0.0),
-    )
-
-
 def rounded(value):
     return None if value is None else round(value, 1)
-
-
-# ---------------------------------------------------------------------------
-# The editor's panel.
-
-
-# What the editor's panel describes (`ReadingAgePanel`).
-LIVE = "live"  # the live version: no unpublished changes
-DRAFT = "draft"  # the latest draft of a page that is live
-DRAFT_NOT_LIVE = "draft_not_live"  # the latest draft of a page that is not live
-EARLIER = "earlier"  # an earlier revision, opened to revert to it
-NEW = "new"  # a page not saved yet
-
-
-@dataclass(frozen=True)
-class Version:
-    """Which version of a page the editor's panel describes, and its text."""
-
-    kind: str
-    page: object  # the page as that version has it
-    saved_at: object = None  # when it was saved or published
-    unsaved_changes: bool = False  # the form holds changes that could not be saved
-
-
-def version_in_editor(page, form, request):
-    """The version the editor is working on, for the panel.
-
-    Wagtail's editor opens the latest revision (`self.instance`), or an
-    earlier one on its "revert" screen. When a form comes back with errors
-    its instance holds only the fields that validated, so the panel
-    describes the latest saved version instead and says the changes are not
-    saved. After an autosave the instance is the version just saved.
-    """
-    if page.pk is None:
-        return Version(NEW, page)
-    unsaved = bool(form is not None and form.is_bound and form.errors)
-    match = getattr(request, "resolver_match", None)
-    if match is not None and match.view_name == "wagtailadmin_pages:revisions_revert":
-        from wagtail.models import Revision
-
-        revision = Revision.page_revisions.filter(
-            object_id=str(page.pk), pk=match.kwargs.get("revision_id")
-        ).first()
-        if revision is not None:
-            shown = page if not unsaved else revision.as_object()
-            return Version(EARLIER, shown, revision.created_at, unsaved)
-    if unsaved:
-        page = type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
-    if not page.live:
-        return Version(DRAFT_NOT_LIVE, page, page.latest_revision_created_at, unsaved)
-    if page.has_unpublished_changes:
-        return Version(DRAFT, page, page.latest_revision_created_at, unsaved)
-    return Version(LIVE, page, page.last_published_at, unsaved)
-
-
-class ReadingAgePanel(Panel):
-    """The reading age of the version being edited, the topic's target and the hardest sentences.
-
-    Read-only: it adds no form fields. The figures are worked out when the
-    panel is shown, from the version the editor holds (`version_in_editor`),
-    and the panel says which version that is; for a draft of a live page it
-    also gives the live version's stored figure. Rendered again after each
-    autosave (`reading_age_panel_update` in
-    templates/wagtailadmin/pages/edit_partials.html).
-    """
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("heading", "Reading age")
-        kwargs.setdefault("icon", "glasses")
-        super().__init__(**kwargs)
-
-    class BoundPanel(Panel.BoundPanel):
-        template_name = "guidance/admin/reading_age_panel.html"
-
-        def get_context_data(self, parent_context=None):
-            context = super().get_context_data(parent_context)
-            page = self.instance
-            parent = getattr(self.form, "parent_page", None)
-            if parent is None and page.pk is not None:
-                parent = page.get_parent()
-            target = target_for(parent)
-            version = version_in_editor(page, self.form, self.request)
-            shown = version.page
-            figures = estimate(shown.title, shown.summary, shown.body)
-            age = figures.reading_age
-            live_age = page.reading_age if page.live and version.kind in (DRAFT, EARLIER) else None
-            context.update(
-                {
-                    "formula": FORMULA,
-                    "target": target,
-                    "version": version,
-                    "reading_age": age,
-                    "over_target": rounded(age - target) if age is not None else None,
-                    "words": figures.words,
-                    "few_words": age is not None and figures.words < FEW_WORDS,
-                    "hardest": figures.hardest,
-                    "live_reading_age": live_age,
-                }
-            )
-            return context
-
-    @classmethod
-    def bound_in(cls, bound_panel):
-        """This panel's bound copy in a bound panel tree (an editor's `edit_handler`), or None."""
-        if isinstance(bound_panel, cls.BoundPanel):
-            return bound_panel
-        for child in getattr(bound_panel, "children", None) or []:
-            found = cls.bound_in(child)
-            if found is not None:
-                return found
-        return None

@@ -5,7 +5,7 @@ One row per live guidance page the user may edit, with its stored reading
 age (guidance/reading_age.py), its topic and target, how far above or below
 the target it is, and the share of its page feedback that said "useful"
 (counts only, as editors see on the dashboard). Everything comes from one
-query (`reading_age.with_figures`). Sorted by default with the page most
+query (`with_figures`). Sorted by default with the page most
 over its target first; filterable by topic; sortable by every figure.
 `?export=csv` and `?export=xlsx` download the filtered rows through
 `portal.reports.SafeSpreadsheetExportMixin`.
@@ -25,15 +25,28 @@ else (staff with other rights only, or none) is refused. The menu entry is
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Length, NullIf, Substr
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
+from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from feedback.models import FeedbackResponse
 from feedback.permissions import can_view_feedback
 from portal.reports import (
     InvalidFiltersGiveNoRowsMixin,
@@ -42,8 +55,42 @@ from portal.reports import (
 )
 
 from .models import EDITING_ACTIONS, GuidancePage, TopicPage
-from .reading_age import FORMULA, rounded, with_figures
+from .reading_age import DEFAULT_TARGET, FORMULA, rounded
 from .reports import can_edit_pages
+
+
+def _parent_topics():
+    """The topic that is the parent of the outer page (by tree path), for subqueries."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+    return TopicPage.objects.filter(path=parent_path)
+
+
+def _count(responses):
+    return Coalesce(
+        Subquery(responses.order_by().values("page").annotate(n=Count("pk")).values("n")),
+        0,
+    )
+
+
+def with_figures(pages):
+    """`pages` (guidance pages) with their topic, target and feedback, all in one query.
+
+    Adds `topic_title`, `target`, `over_target` (years above the target,
+    negative below; None without an estimate), `responses`, `useful` and
+    `percent_useful` (None without responses).
+    """
+    topics = _parent_topics()
+    responses = FeedbackResponse.objects.filter(page=OuterRef("pk"))
+    return pages.annotate(
+        topic_title=Subquery(topics.values("title")[:1]),
+        target=Coalesce(Subquery(topics.values("target_reading_age")[:1]), DEFAULT_TARGET),
+        over_target=F("reading_age") - F("target"),
+        responses=_count(responses),
+        useful=_count(responses.filter(useful=True)),
+        percent_useful=Value(100.0)
+        * Cast("useful", FloatField())
+        / NullIf(Cast("responses", FloatField()), 0.0),
+    )
 
 
 def can_view_reading_age(user):

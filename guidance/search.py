@@ -14,28 +14,27 @@ around it (docs/search_and_seo.md):
   kept: lower case, punctuation dropped, e-mail addresses, phone numbers,
   National Insurance numbers, postcodes, dates of birth, usernames and
   introduced names replaced by "[removed]"
-  (feedback/scrubbing.py). Never the address, time of day, page of results
+  (portal/scrubbing.py). Never the address, time of day, page of results
   or anything else about the visitor. A database failure here is logged and
   swallowed: the visitor still gets their results.
 
-`NoResultsSearch` is a model of the guidance app defined here, beside the
-only code that writes it; the URLconf (through guidance.views) and the
-admin hooks import this module, so it is registered before any request,
-system check or migration command runs.
+`NoResultsSearch`, the model it writes, is in guidance/models/search.py.
 """
 
 import logging
 import re
 import unicodedata
 
-from django.db import DatabaseError, models, transaction
-from django.db.models import F, Max, Q, Sum
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page
 from wagtail.search.utils import MAX_QUERY_STRING_LENGTH, normalise_query_string
 
-from feedback.scrubbing import REMOVED, remove_control_characters, scrub_personal_data
+from portal.scrubbing import REMOVED, remove_control_characters, scrub_personal_data
+
+from .models import NoResultsSearch
 
 logger = logging.getLogger(__name__)
 
@@ -129,61 +128,3 @@ def record_search(query, *, found):
     except DatabaseError as error:
         # The error's class only: its message could quote the words.
         logger.warning("Search not counted: the database failed (%s)", type(error).__name__)
-
-
-class NoResultsSearchQuerySet(models.QuerySet):
-    def between(self, first=None, last=None):
-        """Days from `first` to `last`, both included; either may be None (open-ended)."""
-        days = self
-        if first:
-            days = days.filter(date__gte=first)
-        if last:
-            days = days.filter(date__lte=last)
-        return days
-
-    def by_query(self):
-        """One row per query: {"query_text", "searches", "last_searched"}."""
-        return (
-            self.values("query_text")
-            .annotate(searches=Sum("hits"), last_searched=Max("date"))
-            .order_by()
-        )
-
-
-class NoResultsSearch(models.Model):
-    """How many times, on one day, a search found nothing at all (no result, no promotion).
-
-    One row per day and query, holding the stored form of the words
-    (`stored_query_text`) and a count: nothing about who searched. Read by
-    Reports → Searches with no results (guidance/search_reports.py).
-    """
-
-    date = models.DateField()
-    query_text = models.CharField("search words", max_length=MAX_QUERY_STRING_LENGTH)
-    hits = models.PositiveIntegerField("searches", default=0)
-
-    objects = NoResultsSearchQuerySet.as_manager()
-
-    class Meta:
-        app_label = "guidance"
-        verbose_name = "search with no results"
-        verbose_name_plural = "searches with no results"
-        ordering = ["-date", "query_text"]
-        constraints = [
-            models.UniqueConstraint(fields=["date", "query_text"], name="no_results_search_day")
-        ]
-
-    def __str__(self):
-        return f"{self.query_text} ({self.date}: {self.hits})"
-
-    @classmethod
-    def add_hit(cls, query_text, date=None):
-        """Add one to today's count for `query_text`, creating the day's row if needed."""
-        date = date or timezone.localdate()
-        updated = cls.objects.filter(date=date, query_text=query_text).update(hits=F("hits") + 1)
-        if not updated:
-            _, created = cls.objects.get_or_create(
-                date=date, query_text=query_text, defaults={"hits": 1}
-            )
-            if not created:  # made by a concurrent search since the update above
-                cls.objects.filter(date=date, query_text=query_text).update(hits=F("hits") + 1)

@@ -33,8 +33,11 @@ from wagtail.contrib.search_promotions.models import Query
 from wagtail.contrib.search_promotions.views.reports import SearchTermsReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from feedback.reports.filters import DateRangeFilter
-from portal.reports import InvalidFiltersGiveNoRowsMixin, SafeSpreadsheetExportMixin
+from portal.reports import (
+    DateRangeFilter,
+    InvalidFiltersGiveNoRowsMixin,
+    SafeSpreadsheetExportMixin,
+)
 
 from .search import NoResultsSearch
 

@@ -2,14 +2,23 @@ from django.apps import AppConfig
 
 
 class PortalConfig(AppConfig):
-    """The project's shared layer as an installed app, so it can hold models.
+    """The shared layer (below `guidance` and `feedback`) as an installed app.
 
     It holds the recovery codes of staff two-step sign-in (`portal/models.py`)
-    and their admin hooks (`portal/wagtail_hooks.py`). System checks are still
-    registered from `guidance.apps`.
+    and their admin hooks (`portal/wagtail_hooks.py`). `ready()` registers the
+    project's system checks (`portal/checks.py`) and connects the shared
+    receivers (`portal/signals.py`).
     """
 
     name = "portal"
     label = "portal"
     verbose_name = "Portal"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import (
+            checks,  # noqa: F401 - registers the project's system checks
+            signals,
+        )
+
+        signals.connect()

@@ -9,9 +9,9 @@ review step into an error, or leave it half done:
   of raising it (used when `EMAIL_HOST` is set);
 - `DisabledEmailBackend` sends nothing and says so once in the log (used
   when it is not; `portal.settings.dev` prints mail to the console instead);
-- `defer_workflow_notifications()` swaps Wagtail's review notifiers for ones
-  that run after the step's transaction has committed, and log any failure.
-  Connected from `GuidanceConfig.ready()`.
+- `DeferredNotifier` wraps Wagtail's review notifiers so that they run after
+  the step's transaction has committed, and log any failure; the swap is
+  made by `portal/signals.py`, connected from `PortalConfig.ready()`.
 
 See docs/governance.md, "Mail".
 """
@@ -92,51 +92,3 @@ class DeferredNotifier:
             logger.exception(
                 "Could not send the %s e-mail; the review step itself was saved", self.name
             )
-
-
-def defer_workflow_notifications():
-    """Replace the receivers `wagtail.admin` connects for review e-mails with deferred ones."""
-    from wagtail.admin import signal_handlers as wagtail_handlers
-    from wagtail.models import TaskState, WorkflowState
-    from wagtail.signals import (
-        task_submitted,
-        workflow_approved,
-        workflow_rejected,
-        workflow_submitted,
-    )
-
-    receivers = [
-        (
-            task_submitted,
-            TaskState,
-            "group_approval_task_submitted_email_notification",
-            wagtail_handlers.task_submission_email_notifier,
-            "submitted for review",
-        ),
-        (
-            workflow_submitted,
-            WorkflowState,
-            "workflow_state_submitted_email_notification",
-            wagtail_handlers.workflow_submission_email_notifier,
-            "workflow started",
-        ),
-        (
-            workflow_rejected,
-            WorkflowState,
-            "workflow_state_rejected_email_notification",
-            wagtail_handlers.workflow_rejection_email_notifier,
-            "changes requested",
-        ),
-        (
-            workflow_approved,
-            WorkflowState,
-            "workflow_state_approved_email_notification",
-            wagtail_handlers.workflow_approval_email_notifier,
-            "approved",
-        ),
-    ]
-    for signal, sender, uid, notifier, name in receivers:
-        signal.disconnect(sender=sender, dispatch_uid=uid)
-        signal.connect(
-            DeferredNotifier(notifier, name), sender=sender, dispatch_uid=uid, weak=False
-        )

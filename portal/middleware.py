@@ -16,6 +16,9 @@ from csp.utils import default_config
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponseNotAllowed
+from wagtail.views import serve
+
+from .views import _standalone_page
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -42,7 +45,7 @@ class MethodNotAllowedMiddleware:
     """Pages answer GET and HEAD only; every 405 is our own page, not an empty body.
 
     Wagtail's `serve` renders a page for any method, so `PUT`, `DELETE` or
-    `TRACE` on a guidance page answered 200 (issue 14, T16). Django's
+    `TRACE` on a guidance page answered 200 (T16). Django's
     `require_POST` and friends answer 405 with no body; a visitor (or a
     probe) gets the standalone error page instead, with the quick exit and
     the help numbers, and the `Allow` header kept. The health checks keep
@@ -66,16 +69,12 @@ class MethodNotAllowedMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from wagtail.views import serve
-
         if view_func is serve and request.method not in self.PAGE_METHODS:
             return HttpResponseNotAllowed(self.PAGE_METHODS)
         return None
 
 
 def _standalone_405():
-    from portal.views import _standalone_page
-
     return _standalone_page("405.html", 405)
 
 

@@ -24,6 +24,7 @@ import time
 from collections import OrderedDict
 
 import redis
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError, ResponseError
 
 logger = logging.getLogger(__name__)
@@ -166,8 +167,6 @@ _near_lock = threading.Lock()
 
 def for_process(cache, prefix, max_entries):
     """This process's `NearCache` for a Redis `cache` (a new one after a fork), or None."""
-    from django.core.cache.backends.redis import RedisCache
-
     if not max_entries or not isinstance(cache, RedisCache):
         return None
     # Django gives each thread its own cache object; they share one copy per process.

@@ -46,6 +46,8 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
+from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+from wagtail.models import Page
 
 from . import near_cache
 
@@ -210,8 +212,6 @@ def _addresses(pages):
 def _purge_cdn(addresses):
     """Tell the CDN or proxy in front (Wagtail's frontend-cache module), if there is one."""
     if settings.WAGTAILFRONTENDCACHE and addresses:
-        from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
-
         purge_urls_from_cache([root + path for root, path in addresses])
 
 
@@ -230,8 +230,6 @@ def purge_all():
     Entries of an older generation are no longer served as fresh, but stay
     to be served stale while rendering fails.
     """
-    from wagtail.models import Page
-
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet

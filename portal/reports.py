@@ -4,9 +4,11 @@ from itertools import chain
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django_filters.fields import ModelChoiceField
+from django.urls import path
+from django_filters.fields import DateRangeField, ModelChoiceField
+from wagtail.admin.filters import DateRangePickerWidget
 
-from feedback.exports import BOM, neutralise_formula
+from .spreadsheets import BOM, neutralise_formula
 
 # The largest id a database integer holds (SQLite's and PostgreSQL's bigint).
 MAX_DATABASE_ID = 2**63 - 1
@@ -37,6 +39,25 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = IdInRangeChoiceField
 
 
+class OrderedDateRangeField(DateRangeField):
+    """A date range whose start may not come after its end."""
+
+    def compress(self, data_list):
+        if data_list and all(data_list) and data_list[0] > data_list[1]:
+            raise ValidationError("The start date must not be after the end date.")
+        return super().compress(data_list)
+
+
+class DateRangeFilter(django_filters.DateFromToRangeFilter):
+    """Whole days in the site's time zone; refuses a range that ends before it starts."""
+
+    field_class = OrderedDateRangeField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DateRangePickerWidget)
+        super().__init__(**kwargs)
+
+
 class InvalidFiltersGiveNoRowsMixin:
     """For a Wagtail `ReportView`: filters that do not validate list nothing.
 
@@ -59,7 +80,7 @@ class SafeSpreadsheetExportMixin:
 
     Wagtail's CSV leaves a cell such as `=HYPERLINK(...)` live; here every
     text cell a spreadsheet would run as a formula gets a leading `'`, as in
-    the feedback exports (feedback/exports.py), and the file starts with a
+    the feedback exports (portal/spreadsheets.py), and the file starts with a
     byte-order mark so that Excel reads it as UTF-8. Wagtail's XLSX already
     stores such cells as text.
     """
@@ -74,3 +95,20 @@ class SafeSpreadsheetExportMixin:
 
     def stream_csv(self, queryset):
         return chain([BOM], super().stream_csv(queryset))
+
+
+def report_urls(address, view, name=None):
+    """A report's two URLs for an app's admin_urls.py: its page, and its `results/`.
+
+    Wagtail's report views refresh their results at `results/` when a filter
+    changes; the names are `name` and `name_results` (none for a report
+    served at Wagtail's own address under Wagtail's names).
+    """
+    return [
+        path(address, view.as_view(), name=name),
+        path(
+            f"{address}results/",
+            view.as_view(results_only=True),
+            name=f"{name}_results" if name else None,
+        ),
+    ]

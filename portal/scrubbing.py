@@ -1,7 +1,8 @@
 """Personal details and invisible characters taken out of visitors' comments.
 
-Applied by `feedback.forms.FeedbackForm` before anything is stored; what it
-catches and what it cannot is in docs/feedback_privacy.md.
+Applied by `feedback.forms.FeedbackForm` before a comment is stored and by
+`guidance.search` before a search term is counted; what it catches and what
+it cannot is in docs/feedback_privacy.md.
 """
 
 import re

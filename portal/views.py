@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from redis.exceptions import RedisError
 
 from .cache import CacheUnavailable
+from .last_known import database_failed
 
 RETRY_AFTER_SECONDS = 30
 OUTAGE_ERRORS = (DatabaseError, RedisError, CacheUnavailable)
@@ -41,8 +42,6 @@ def server_error(request):
     """handler500: 503 while a service behind us is down, 500 for anything else."""
     error = sys.exc_info()[1]
     if isinstance(error, DatabaseError):
-        from guidance.last_known import database_failed
-
         database_failed()  # the page's help numbers come from the last known copy at once
     if isinstance(error, OUTAGE_ERRORS):
         return _standalone_page("503.html", 503, retry_after=RETRY_AFTER_SECONDS)

@@ -1,6 +1,12 @@
 """The repository explains itself: nothing points outside it for the rules or the design."""
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIPPED_DIRS = {".git", ".venv", "node_modules", "staticfiles", "media", "docs", "__pycache__"}
@@ -43,3 +49,58 @@ def test_the_readme_leads_newcomers_to_the_architecture_map():
         "feedback/exports.py",
     ]:
         assert place in architecture, place
+
+
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+CONTRACT_PACKAGES = ("guidance", "feedback", "portal")
+
+
+def lint_imports(folder):
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(folder)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def copy_of_the_packages(folder):
+    ignored = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for package in CONTRACT_PACKAGES:
+        shutil.copytree(ROOT / package, folder / package, ignore=ignored)
+    shutil.copy(ROOT / ".importlinter", folder / ".importlinter")
+    return folder
+
+
+def test_the_import_contracts_are_kept():
+    result = lint_imports(ROOT)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "upward_import", "broken_contract"),
+    [
+        ("portal/cache.py", "import guidance", "Layers"),
+        ("portal/mail.py", "from feedback import models", "Layers"),
+        ("feedback/exports.py", "from guidance.models import GuidancePage", "Layers"),
+        ("portal/settings/base.py", "import guidance.views", "Settings import nothing"),
+        ("guidance/models/pages.py", "from guidance import views", "models sit below"),
+        ("feedback/models.py", "from feedback.reports import views", "models sit below"),
+    ],
+)
+def test_an_upward_import_breaks_the_contracts(tmp_path, module, upward_import, broken_contract):
+    """The contracts bite: one import pointing up, added on purpose, fails `lint-imports`."""
+    folder = copy_of_the_packages(tmp_path)
+    assert lint_imports(folder).returncode == 0
+    target = folder / module
+    target.write_text(target.read_text() + f"\n{upward_import}  # noqa: E402, F401\n")
+
+    result = lint_imports(folder)
+
+    assert result.returncode != 0
+    assert f"{broken_contract}" in result.stdout.split("Broken contracts", 1)[-1]

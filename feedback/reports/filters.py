@@ -11,34 +11,18 @@ import datetime
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django_filters.fields import DateRangeField, ModelChoiceField, ModelChoiceIterator
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.models import Page
+
+from portal.reports import DateRangeFilter
 
 from ..models import FeedbackResponse, VisitReason
 
 SUBTREE = ""
 PAGE_ONLY = "only"
 SUMMARY_DEFAULT_DAYS = 90
-
-
-class OrderedDateRangeField(DateRangeField):
-    def compress(self, data_list):
-        if data_list and all(data_list) and data_list[0] > data_list[1]:
-            raise ValidationError("The start date must not be after the end date.")
-        return super().compress(data_list)
-
-
-class DateRangeFilter(django_filters.DateFromToRangeFilter):
-    """Whole days in the site's time zone; refuses a range that ends before it starts."""
-
-    field_class = OrderedDateRangeField
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", DateRangePickerWidget)
-        super().__init__(**kwargs)
 
 
 class IndentedPageIterator(ModelChoiceIterator):

@@ -9,7 +9,8 @@ are for the people in "Feedback analysts" and "Moderators").
 - `PageFeedbackPanel`: a read-only panel for `GuidancePage`'s editor with
   the page's last 90 days, its newest version with feedback against the
   version before (`history`), and links to its responses and its feedback
-  by version. Added to the page's panels in `guidance/models.py`.
+  by version. Added to the page's panels in `guidance/models.py` with the
+  "Ask for page feedback" switch by `feedback_panels()`.
 """
 
 import datetime
@@ -17,7 +18,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from wagtail.admin.panels import Panel
+from wagtail.admin.panels import FieldPanel, Panel
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
@@ -109,3 +110,8 @@ class PageFeedbackPanel(Panel):
                     f"{reverse('feedback_reports:responses')}?{urlencode(query)}"
                 )
             return context
+
+
+def feedback_panels():
+    """For a `FeedbackPageMixin` page's editor: the switch, and its recent feedback (counts)."""
+    return [FieldPanel("show_feedback_form"), PageFeedbackPanel()]

@@ -11,7 +11,7 @@ teleport with no target is an error.
 from django import template
 from django.template.loader import render_to_string
 
-from guidance.reading_age import ReadingAgePanel
+from guidance.panels import ReadingAgePanel
 
 register = template.Library()
 

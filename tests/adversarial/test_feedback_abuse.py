@@ -22,9 +22,9 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from wagtail.contrib.search_promotions.models import Query
 
-from feedback.exports import FORMULA_TRIGGERS
 from feedback.models import COMMENT_MAX_LENGTH, FeedbackResponse
 from guidance.search import NoResultsSearch
+from portal.spreadsheets import FORMULA_TRIGGERS
 from tests.adversarial import visitor
 from tests.adversarial.visitor import (
     FEEDBACK_REPORT,

@@ -12,8 +12,8 @@ import pytest
 from wagtail.contrib.search_promotions.models import Query
 
 from feedback.models import FeedbackResponse
-from feedback.scrubbing import REMOVED
 from guidance.search import NoResultsSearch
+from portal.scrubbing import REMOVED
 from tests.adversarial import visitor
 from tests.adversarial.visitor import FEEDBACK_REPORT, FEEDBACK_URL, JSON, answer, stored_text
 

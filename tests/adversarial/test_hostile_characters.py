@@ -23,8 +23,8 @@ from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
 from feedback.models import COMMENT_MAX_LENGTH, FeedbackResponse
-from feedback.scrubbing import BIDI_CONTROLS
 from guidance.search import NoResultsSearch
+from portal.scrubbing import BIDI_CONTROLS
 from tests.adversarial import visitor
 from tests.adversarial.visitor import FEEDBACK_URL, JSON, answer
 

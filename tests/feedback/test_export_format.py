@@ -16,8 +16,9 @@ import pytest
 from django.db import connection
 
 from feedback import exports
-from feedback.exports import FORMULA_TRIGGERS, LocalTimes, csv_batches, export_rows
+from feedback.exports import LocalTimes, csv_batches, export_rows
 from feedback.models import FeedbackResponse, VisitReason
+from portal.spreadsheets import FORMULA_TRIGGERS
 from tests.feedback.factories import LONDON, FeedbackResponseFactory, at, respond
 
 AWKWARD = [
