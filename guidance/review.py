@@ -14,8 +14,8 @@ four promises on top of them (docs/governance.md):
   anything saves nothing**: no revision, no "Edited" entry in her name
   (`act_without_saving` for pages, `SignpostingContactEditView` for
   contacts). If she did change something, Wagtail saves it as hers.
-- **Messages say what happened** ("Approved and published", "Sent back to
-  Eddie Editor with your comment"), and the comment is shown with the
+- **Messages say what happened** ("Approved and published", "“Sexting”
+  sent back to Eddie Editor with your comment."), and the comment is shown with the
   reviewer's name on the edit screen and the editor's dashboard.
 - **Every publish that skipped review is in the audit log** as "Published
   without review", beside Wagtail's own "Publish" entry.
@@ -204,9 +204,9 @@ def announce(request, task_state):
     elif task_state.status == TaskState.STATUS_REJECTED:
         editor = get_user_display_name(workflow_state.requested_by)
         if task_state.get_comment():
-            messages.success(request, f"Sent back to {editor} with your comment: “{title}”.")
+            messages.success(request, f"“{title}” sent back to {editor} with your comment.")
         else:
-            messages.success(request, f"Sent back to {editor}: “{title}”.")
+            messages.success(request, f"“{title}” sent back to {editor}.")
 
 
 class ReviewMessagesMiddleware:
@@ -266,11 +266,14 @@ def say_why_sent_back(request, obj):
         return
     task_state = state.current_task_state
     when = date_format(localtime(task_state.finished_at), "j F Y, H:i")
-    reviewer = (
-        get_user_display_name(task_state.finished_by) if task_state.finished_by else "A reviewer"
-    )
-    comment = task_state.get_comment()
-    said = f": “{comment}”" if comment else " (no comment)."
+    reviewer = _reviewer_name(task_state)
+    comment = task_state.get_comment().strip()
+    if not comment:
+        said = " with no comment."
+    elif comment.endswith((".", "!", "?")):
+        said = f": “{comment}”"
+    else:
+        said = f": “{comment}”."
     messages.warning(
         request,
         f"{reviewer} sent this back for changes on {when}{said} "

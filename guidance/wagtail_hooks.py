@@ -62,6 +62,7 @@ class SignpostingContactViewSet(SnippetViewSet):
     edit_view_class = SignpostingContactEditView
     index_view_class = SignpostingContactIndexView
     index_template_name = "guidance/admin/contacts_index.html"
+    edit_template_name = "guidance/admin/contact_edit.html"  # with the hidden page heading
 
 
 register_snippet(SignpostingContactViewSet)

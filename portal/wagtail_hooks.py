@@ -1,4 +1,4 @@
-"""Admin hooks of the shared layer: two-step sign-in's recovery codes.
+"""Admin hooks of the shared layer: recovery codes, and names for Wagtail's dialogs.
 
 - The audit-log actions for using a recovery code and making a new set
   (written by `portal/two_factor.py`, shown under Reports → Site history).
@@ -6,7 +6,9 @@
 """
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
@@ -49,3 +51,9 @@ def recovery_codes_menu_item(request):
             "use your authenticator app. Make a new set here."
         ),
     }
+
+
+@hooks.register("insert_global_admin_js")
+def name_admin_dialogs():
+    """Every admin dialog named after its heading (static/js/admin_dialogs.js)."""
+    return format_html('<script src="{}" defer></script>', static("js/admin_dialogs.js"))

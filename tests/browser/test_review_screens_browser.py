@@ -259,7 +259,7 @@ def test_a_page_is_sent_back_resubmitted_and_approved_screen_by_screen(
     screens.audit(rita, "request changes dialog on the dashboard")
     dialog.get_by_role("button", name="Request changes").click()
     rita.wait_for_url(f"{base}/admin/")
-    assert f"Sent back to {EDITOR} with your comment: “{title}”." in messages_text(rita)
+    assert f"“{title}” sent back to {EDITOR} with your comment." in messages_text(rita)
     shoot(rita, "reviewer_sent_back")
     screens.audit(rita, "reviewer's dashboard after sending back")
     assert not Revision.objects.filter(user__username="rita.reviewer").exists()
@@ -373,7 +373,7 @@ def test_a_contact_is_sent_back_resubmitted_and_approved_screen_by_screen(
     screens.audit(rita, "request changes dialog in the contact editor", editor=True)
     dialog.get_by_role("button", name="Request changes").click()
     rita.wait_for_url(f"{base}/admin/snippets/guidance/signpostingcontact/")
-    assert f"Sent back to {EDITOR} with your comment: “{title}”." in messages_text(rita)
+    assert f"“{title}” sent back to {EDITOR} with your comment." in messages_text(rita)
     screens.audit(rita, "contact listing after sending back")
     assert not Revision.objects.filter(user__username="rita.reviewer").exists()
 

@@ -110,7 +110,7 @@ def test_sending_back_an_unchanged_page_from_the_editor_names_the_editor(
     assert response.status_code == 302
     assert page.revisions.count() == revisions_before
     assert ("wagtail.edit", "rita") not in actions_by(page)
-    assert messages_after(response) == ["Sent back to Eddie Editor with your comment: “Sexting”."]
+    assert messages_after(response) == ["“Sexting” sent back to Eddie Editor with your comment."]
 
 
 def test_a_reviewers_own_change_made_as_she_approves_is_saved_as_hers_and_goes_live(
@@ -159,7 +159,7 @@ def test_the_dashboard_dialog_says_what_the_review_did(editor, reviewer, site_tr
     page = site_tree.guidance
     submit_page(editor, page, SUBMITTED)
     response = act_on_page(reviewer, page, "reject", comment=COMMENT)
-    assert messages_after(response) == ["Sent back to Eddie Editor with your comment: “Sexting”."]
+    assert messages_after(response) == ["“Sexting” sent back to Eddie Editor with your comment."]
 
     submit_page(editor, page, SUBMITTED)
     response = act_on_page(reviewer, page, "approve")
@@ -186,7 +186,7 @@ def test_a_contact_sent_back_from_its_editor_is_not_logged_as_edited(editor, rev
     assert ("wagtail.edit", "rita") not in actions
     assert ("wagtail.workflow.reject", "rita") in actions
     assert messages_after(response) == [
-        "Sent back to Eddie Editor with your comment: “NSPCC helpline”."
+        "“NSPCC helpline” sent back to Eddie Editor with your comment."
     ]
 
 
