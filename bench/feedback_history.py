@@ -21,8 +21,6 @@ Settings default to `portal.settings.test` (DEBUG off, like production).
 """
 
 import argparse
-import os
-import platform
 import random
 import statistics
 import sys
@@ -31,24 +29,14 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", "0")
+
+from bench._common import describe_machine, say, use_django_settings  # noqa: E402
+
+use_django_settings()
 
 SLUG = "bench-feedback-history"
 BENCH_USER = "bench-history-superuser"
 RUNS = 3
-
-
-def say(*parts):
-    """The figures are this script's output."""
-    print(*parts, flush=True)  # noqa: T201
-
-
-def cpu_model():
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
 
 
 def the_page(revisions):
@@ -134,7 +122,7 @@ def main():
 
     call_command("migrate", verbosity=0)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    say(f"CPU: {cpu_model()} ({os.cpu_count()} cores); load average {os.getloadavg()[0]:.2f}")
+    say(describe_machine())
     say(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
     started = time.perf_counter()
     page = the_page(options.revisions)

@@ -46,9 +46,10 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
-# Loading a million rows is one long statement; web requests keep their limit.
-os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", "0")
+
+from bench._common import describe_machine, load_average, say, use_django_settings  # noqa: E402
+
+use_django_settings()
 
 BENCH_USER = "bench-superuser"
 PAGE_COUNT = 60
@@ -66,11 +67,6 @@ COMMENTS = [
     "The page about sexting helped me talk to my son about what happened at school "
     "last week. I did not know it was a crime for him to keep the picture.",
 ]
-
-
-def say(*parts):
-    """The figures are this script's output."""
-    print(*parts, flush=True)  # noqa: T201
 
 
 def setup_django():
@@ -100,17 +96,6 @@ def start_peak():
 
 def peak_mb():
     return _status_mb("VmHWM")
-
-
-def cpu_model():
-    """The "model name" line of /proc/cpuinfo."""
-    with open("/proc/cpuinfo") as cpuinfo:
-        names = [line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")]
-    return names[0] if names else "unknown CPU"
-
-
-def load_average():
-    return ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
 class CPUTimes:
@@ -522,9 +507,8 @@ def main():
 
     call_command("migrate", verbosity=0)
     load(args.rows, args.replace)
-    say(f"CPU: {cpu_model()} ({os.cpu_count()} CPUs)")
-    say(f"Database: {describe_database()}; Python {sys.version.split()[0]}")
-    say(f"Load average (1, 5, 15 min) before the runs: {load_average()}")
+    say(describe_machine())
+    say(f"Database: {describe_database()}")
     measurements = [
         ("command-csv", "manage.py export_feedback (CSV)"),
         ("admin-csv", "admin ?export=csv"),

@@ -50,6 +50,7 @@ from locust.log import setup_logging
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from bench._common import describe_machine, say, version_of  # noqa: E402
 from bench.serving import (  # noqa: E402
     SEED_PAGE,
     Running,
@@ -58,12 +59,10 @@ from bench.serving import (  # noqa: E402
     claim_redis_index,
     clean_up,
     count_feedback_rows,
-    cpu_model,
     create_database,
     page_details,
     prepare_site,
     start_app_server,
-    version_of,
 )
 
 HOME_PAGE = "/"
@@ -164,11 +163,6 @@ def run_locust(host, users, seconds, spawn_rate):
     return environment.stats
 
 
-def say(*parts):
-    """The figures are this script's output."""
-    print(*parts, flush=True)  # noqa: T201
-
-
 def print_stats(stats):
     say(f"{'request':<30}{'requests':>10}{'failures':>10}{'median ms':>11}{'p95 ms':>9}")
     for entry in sorted(stats.entries.values(), key=lambda entry: entry.name):
@@ -210,7 +204,7 @@ def main():
 
     gevent.signal_handler(signal.SIGTERM, exit_on_sigterm)
     setup_logging("WARNING")
-    say(f"CPU: {cpu_model()} x {os.cpu_count()}; Python {sys.version.split()[0]}")
+    say(describe_machine())
     say(
         f"Server: gunicorn {version_of('gunicorn')}, worker class gthread, {args.workers} "
         f"workers x {args.threads} threads; PostgreSQL and Redis db {args.redis_db}"

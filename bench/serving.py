@@ -58,7 +58,6 @@ assertions.
 """
 
 import argparse
-import importlib.metadata
 import json
 import os
 import random
@@ -79,7 +78,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from tests.support.servers import free_port, production_env, request, stop  # noqa: E402
+from bench._common import describe_machine, say, version_of  # noqa: E402
+from tests.support.servers import free_port, manage_ok, production_env, request, stop  # noqa: E402
 
 SEED_PAGE = "/online-safety/sexting/"
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
@@ -92,27 +92,7 @@ CASES = ["stylesheet", "cold", "warm", "varnish", "varnish-static", "feedback"]
 HOP_HEADERS = {"date", "age", "connection", "content-length", "transfer-encoding", "server"}
 
 
-def say(*parts):
-    """The figures are this script's output."""
-    print(*parts, flush=True)  # noqa: T201
-
-
 # The machine -----------------------------------------------------------------
-
-
-def cpu_model():
-    with open("/proc/cpuinfo") as cpuinfo:
-        for line in cpuinfo:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return "unknown CPU"
-
-
-def version_of(package):
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def varnish_version():
@@ -232,25 +212,10 @@ def bench_env(folder, database, redis_index, **overrides):
     return env
 
 
-def manage(*arguments, env):
-    completed = subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(
-            f"manage.py {' '.join(arguments)} failed:\n{completed.stdout}\n{completed.stderr}"
-        )
-
-
 def prepare_site(env):
-    manage("migrate", "--noinput", env=env)
-    manage("load_demo_content", env=env)
-    manage("collectstatic", "--noinput", env=env)
+    manage_ok("migrate", "--noinput", env=env)
+    manage_ok("load_demo_content", env=env)
+    manage_ok("collectstatic", "--noinput", env=env)
 
 
 def server_command(kind, port, workers, threads):
@@ -768,7 +733,7 @@ def print_cold_figures(figures):
 
 
 def describe_run(args):
-    say(f"CPU: {cpu_model()} x {os.cpu_count()}; Python {sys.version.split()[0]}")
+    say(describe_machine())
     for kind in args.servers:
         say(f"Server: {describe_server(kind, args)}")
     if {"varnish", "varnish-static"} & args.cases:
