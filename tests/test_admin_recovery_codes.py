@@ -10,9 +10,7 @@ import logging
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import get_hasher, identify_hasher
 from django.contrib.sessions.models import Session
 from django.db import connection
@@ -20,23 +18,13 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
 
-from tests.test_admin_two_factor import current_code
+from tests.support import two_factor
+from tests.support.two_factor import SET_UP, VERIFY, current_code
 
-VERIFY = "/admin/two-factor/"
-SET_UP = "/admin/two-factor/set-up/"
 RECOVERY_CODES = "/admin/two-factor/recovery-codes/"
 
-
-@pytest.fixture(autouse=True)
-def two_factor_on(settings):
-    settings.STAFF_TWO_FACTOR_REQUIRED = True
-
-
-@pytest.fixture
-def officer(db):
-    return get_user_model().objects.create_superuser(
-        "comms.officer", "comms.officer@example.org", "a long enough password"
-    )
+two_factor_on = two_factor.two_factor_on
+officer = two_factor.officer
 
 
 def words(response):

@@ -6,34 +6,15 @@ the way an authenticator app does, from the device's key and the clock.
 """
 
 import re
-import time
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-from django.contrib.auth import get_user_model
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-VERIFY = "/admin/two-factor/"
-SET_UP = "/admin/two-factor/set-up/"
+from tests.support import two_factor
+from tests.support.two_factor import SET_UP, VERIFY, current_code
 
-
-@pytest.fixture(autouse=True)
-def two_factor_on(settings):
-    settings.STAFF_TWO_FACTOR_REQUIRED = True
-
-
-@pytest.fixture
-def officer(db):
-    return get_user_model().objects.create_superuser(
-        "comms.officer", "comms.officer@example.org", "a long enough password"
-    )
-
-
-def current_code(device):
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
-    return f"{totp.token():06d}"
+two_factor_on = two_factor.two_factor_on
+officer = two_factor.officer
 
 
 def test_after_the_password_the_admin_asks_for_the_code(client, officer):

@@ -5,13 +5,11 @@ that the frontend-cache HTTP backend (portal/cdn.py) sends. A proxy that is
 down, or accepts and never answers, never stops or stalls a publish.
 """
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from guidance.models import SafetySettings
 from portal import cdn as cdn_backend
+from tests.support import cdn as loopback_cdn
 from tests.support.faults import SilentListener
 from tests.support.servers import free_port
 
@@ -23,33 +21,7 @@ def no_remembered_failure():
     cdn_backend.forget_failures()
 
 
-class PurgeRecorder(BaseHTTPRequestHandler):
-    purged = []
-
-    def do_PURGE(self):
-        self.purged.append(f"{self.headers['Host']}{self.path}")
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def cdn(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
-    PurgeRecorder.purged = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.WAGTAILFRONTENDCACHE = {
-        "varnish": {
-            "BACKEND": "portal.cdn.HTTPBackend",
-            "LOCATION": f"http://127.0.0.1:{server.server_port}",
-        }
-    }
-    yield PurgeRecorder.purged
-    server.shutdown()
-    server.server_close()
+cdn = loopback_cdn.recording_cdn
 
 
 def test_a_publish_purges_the_page_its_topic_and_home(cdn, site_tree):

@@ -14,21 +14,23 @@ database behind that proxy; on SQLite it is a database file whose folder is
 moved away and back.
 """
 
-import os
-import re
-import secrets
-import sqlite3
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dj_database_url
-import psycopg2
 import pytest
 
-from tests.support.faults import SilentListener, TcpProxy, closed_port
+from tests.support.faults import SilentListener, closed_port
+from tests.support.outages import (
+    Database,
+    assert_error_page_keeps_exit_and_numbers,
+    page_id,
+    postgres_database,
+    sqlite_database,
+    suite_database_url,
+)
 from tests.support.servers import (
     get,
     manage_ok,
@@ -49,72 +51,6 @@ SET_NEUTRAL_URL = (
     f"s.neutral_exit_url = {NEUTRAL_URL!r}; s.save()"
 )
 ERROR_PATHS = ["/", SEED_PAGE, "/no-such-page/", "/search/?q=help"]
-
-
-def suite_database_url():
-    return os.environ.get("DATABASE_URL", "")
-
-
-@dataclass
-class Database:
-    """A database of the suite's kind that a test can take away and give back."""
-
-    url: str
-    down: callable
-    up: callable
-    count_feedback: callable
-    cleanup: list = field(default_factory=list)
-
-
-def postgres_database(tmp_path):
-    server = dj_database_url.parse(suite_database_url())
-    name = f"outage_{secrets.token_hex(4)}"
-    admin = psycopg2.connect(
-        host=server["HOST"], port=server["PORT"] or 5432, user=server["USER"], dbname="postgres"
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    proxy = TcpProxy(server["HOST"], int(server["PORT"] or 5432))
-
-    def count_feedback():
-        with (
-            psycopg2.connect(
-                host=server["HOST"], port=server["PORT"] or 5432, user=server["USER"], dbname=name
-            ) as connection,
-            connection.cursor() as cursor,
-        ):
-            cursor.execute("SELECT count(*) FROM feedback_feedbackresponse")
-            return cursor.fetchone()[0]
-
-    def drop():
-        proxy.close()
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-    url = f"postgres://{server['USER']}@127.0.0.1:{proxy.port}/{name}"
-    return Database(url, proxy.refuse, proxy.forward, count_feedback, [drop])
-
-
-def sqlite_database(tmp_path):
-    folder = tmp_path / "database"
-    away = tmp_path / "database-away"
-    folder.mkdir()
-    path = folder / "db.sqlite3"
-
-    def count_feedback():
-        with sqlite3.connect(path) as connection:
-            return connection.execute("SELECT count(*) FROM feedback_feedbackresponse").fetchone()[
-                0
-            ]
-
-    return Database(
-        f"sqlite:///{path}",
-        down=lambda: folder.rename(away),
-        up=lambda: away.exists() and away.rename(folder),
-        count_feedback=count_feedback,
-    )
 
 
 @dataclass
@@ -177,10 +113,6 @@ def timed_get(port, path, **kwargs):
     return status, headers, body, time.monotonic() - started
 
 
-def page_id(html):
-    return re.search(r'name="page" value="(\d+)"', html).group(1)
-
-
 def feedback_fields(page):
     return {"page": page, "useful": "no", "comment": "Too long to read on my phone."}
 
@@ -192,14 +124,6 @@ def assert_quick_exit_leaves(port, expected_url):
     assert headers["Clear-Site-Data"] == '"cache", "storage"'
     assert headers["Cache-Control"] == "no-store"
     assert took < REQUEST_BUDGET_SECONDS
-
-
-def assert_error_page_keeps_exit_and_numbers(body):
-    html = body.decode()
-    assert re.search(r'<a id="quick-exit"[^>]* href="/exit/"', html), "no Leave site link"
-    assert 'href="tel:999"' in html
-    assert 'href="tel:08088005000"' in html  # the NSPCC helpline, a site-wide help contact
-    assert "Traceback" not in html
 
 
 # --- Database unreachable -------------------------------------------------

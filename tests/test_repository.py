@@ -1,5 +1,6 @@
 """The repository explains itself: nothing points outside it for the rules or the design."""
 
+import ast
 import os
 import shutil
 import subprocess
@@ -22,6 +23,69 @@ def repository_files():
             and path.suffix in {".py", ".js", ".css", ".html", ".md", ".txt", ".toml", ".yaml"}
         ):
             yield relative, path
+
+
+TESTS = ROOT / "tests"
+
+
+def imported_modules(path, package):
+    """Every module a file imports (at the top or inside a function), relative ones resolved.
+
+    `from a.b import c` counts as importing `a.b` and `a.b.c`: c may be a module.
+    """
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            module = ".".join([*base, node.module] if node.level else [node.module or ""])
+            module = module.strip(".")
+            yield module
+            yield from (f"{module}.{alias.name}" for alias in node.names)
+
+
+def imports_of_test_modules(tests_folder):
+    """Each import under `tests_folder` of a `test_*` module or a conftest, as "file: module"."""
+    offenders = []
+    for path in sorted(tests_folder.rglob("*.py")):
+        relative = path.relative_to(tests_folder.parent)
+        package = ".".join(relative.parent.parts)
+        for module in imported_modules(path, package):
+            parts = module.split(".")
+            if any(part.startswith("test_") or part == "conftest" for part in parts):
+                offenders.append(f"{relative}: {module}")
+    return offenders
+
+
+def test_no_test_module_imports_from_a_test_module_or_a_conftest():
+    """What tests share lives in tests/support/ or an app's factories, never in a test or conftest.
+
+    A helper imported from a test module drags that module's tests, fixtures and
+    marks along, and pytest may collect them twice; a conftest is pytest's to load.
+    """
+    assert imports_of_test_modules(TESTS) == []
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "from tests.test_outages import page_id",
+        "from tests.guidance.test_admin_editing import every_block",
+        "import tests.feedback.test_history",
+        "from tests.conftest import site_tree",
+        "from tests.browser import conftest",
+        "from .test_reports import render_page_panel",
+        "def helper():\n    from ..test_scale_out import StaffBrowser",
+    ],
+)
+def test_an_import_from_a_test_module_or_a_conftest_is_caught(tmp_path, planted):
+    package = tmp_path / "tests" / "feedback"
+    package.mkdir(parents=True)
+    (package / "helpers.py").write_text(f"from tests.support.html import parse\n{planted}\n")
+
+    assert imports_of_test_modules(tmp_path / "tests") != []
+    (package / "helpers.py").write_text("from tests.support.html import parse\n")
+    assert imports_of_test_modules(tmp_path / "tests") == []
 
 
 def test_no_file_outside_docs_points_at_documents_that_are_not_in_the_repository():

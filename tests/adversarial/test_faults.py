@@ -31,6 +31,13 @@ import redis
 from psycopg2 import sql
 
 from tests.support.faults import SilentListener, TcpProxy
+from tests.support.outages import (
+    assert_error_page_keeps_exit_and_numbers,
+    page_id,
+    postgres_database,
+    sqlite_database,
+    suite_database_url,
+)
 from tests.support.servers import (
     BASE_DIR,
     free_port,
@@ -43,14 +50,7 @@ from tests.support.servers import (
     stop,
     wait_until_serving,
 )
-from tests.test_outages import (
-    assert_error_page_keeps_exit_and_numbers,
-    page_id,
-    postgres_database,
-    sqlite_database,
-    suite_database_url,
-)
-from tests.test_scale_out import StaffBrowser
+from tests.support.staff_browser import StaffBrowser
 
 REDIS_DB = 12  # tests/test_scale_out.py uses 11
 SEED_PAGE = "/online-safety/sexting/"
@@ -70,7 +70,7 @@ IS_POSTGRES = suite_database_url().startswith(("postgres://", "postgresql://"))
 class Stack:
     port: int
     env: dict
-    database: object  # tests.test_outages.Database
+    database: object  # tests.support.outages.Database
     redis_proxy: TcpProxy
     log_path: Path
     name: str  # the PostgreSQL database's name ("" on SQLite)

@@ -14,8 +14,8 @@ import sys
 import pytest
 import redis
 
+from tests.support.outages import suite_database_url
 from tests.support.servers import BASE_DIR
-from tests.test_outages import suite_database_url
 
 USERS, SECONDS = 50, 10
 REDIS_DB = 12  # shared with tests/adversarial/test_faults.py, which flushes it when done

@@ -25,15 +25,17 @@ from wagtail.models import ModelLogEntry
 from feedback.audit import EXPORT_ACTION
 from portal import cdn as cdn_backend
 from tests.feedback.factories import at, respond
-from tests.guidance.test_admin_editing import guidance_form_data
+from tests.support import cdn as loopback_cdn
+from tests.support.admin_forms import guidance_form_data
 from tests.support.faults import closed_port
 from tests.support.html import parse
 from tests.support.users import member_of
-from tests.test_cdn_purge import cdn as recording_cdn  # noqa: F401 - a fixture, for `purges`
 
 LOGIN = "/admin/login/"
 PASSWORD = "correct horse battery staple"
 SECRET = "He said he would hurt me"
+
+recording_cdn = loopback_cdn.recording_cdn  # a fixture, for `purges`
 
 
 def png():
@@ -236,7 +238,7 @@ def contentstate_link(text, url):
 
 @pytest.fixture
 def purges(request):
-    """The PURGE requests a real HTTP server on loopback receives (tests/test_cdn_purge.py)."""
+    """The PURGE requests a real HTTP server on loopback receives (tests/support/cdn.py)."""
     recorded = request.getfixturevalue("recording_cdn")
     cdn_backend.forget_failures()
     yield recorded

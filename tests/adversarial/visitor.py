@@ -2,15 +2,15 @@
 
 A module uses a fixture by naming it at module level (`moderator =
 visitor.moderator`; pytest registers it there), with the feedback tests'
-`guidance_page` (the published "Sexting" page) and `analyst` re-exported
-from tests/feedback/conftest.py; tests/adversarial/conftest.py is shared
+`guidance_page` (the published "Sexting" page) and `analyst` of
+tests/support/feedback.py; tests/adversarial/conftest.py is shared
 with the other cases and left alone.
 """
 
 import pytest
 
 from feedback.models import FeedbackResponse
-from tests.feedback.conftest import analyst, guidance_page
+from tests.support import feedback
 from tests.support.users import member_of
 
 __all__ = ["analyst", "guidance_page", "moderator"]
@@ -19,6 +19,9 @@ FEEDBACK_URL = "/feedback/"
 JSON = {"HTTP_ACCEPT": "application/json"}
 FEEDBACK_REPORT = "/admin/reports/feedback/"
 SAME_SITE = {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "same-origin"}
+
+guidance_page = feedback.guidance_page
+analyst = feedback.analyst
 
 
 def answer(about, **fields):

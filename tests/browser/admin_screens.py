@@ -1,7 +1,7 @@
 """Admin screens in a real browser: a member of a group signed in, and axe on what they see.
 
 axe runs with the same rules and tags as every page of ours
-(test_accessibility.py). Two parts of Wagtail's own page editor fail axe on
+(tests/support/browser.py). Two parts of Wagtail's own page editor fail axe on
 every Content tab with a rich text body, whatever our panels do: Draftail's
 rich text boxes have no accessible name (`aria-input-field-name`) and the
 minimap's list, whose links Wagtail takes out of the tab order while it is
@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from tests.browser.test_accessibility import AXE, AXE_OPTIONS, describe
+from tests.support.browser import AXE, AXE_OPTIONS, describe
 
 PASSWORD = "a long staff passphrase"
 WIDTH = 1280

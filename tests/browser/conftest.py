@@ -7,18 +7,17 @@ that silently does not run is a defect.
 
 import base64
 import os
-from pathlib import Path
 
 import pytest
 
 from guidance.models import SafetySettings
-from tests.conftest import build_site_tree
+from tests.support.browser import CHROMIUM, FIGURES, NEUTRAL_URL
+from tests.support.site import build_site_tree
 
 # Playwright's sync API keeps an asyncio event loop running in this thread, so
 # Django would refuse the ORM calls that fixtures and tests make from it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -26,7 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-quic",
 ]
-NEUTRAL_URL = "https://neutral.example/weather"
 NEUTRAL_PAGE = "<!doctype html><title>Weather</title><h1>Weather</h1>"
 
 
@@ -153,15 +151,6 @@ def _restore_serialized_database_contents(_serialized_database_contents):
 
     for alias, contents in _serialized_database_contents.items():
         connections[alias]._test_serialized_contents = contents
-
-
-# Figures printed at the end of the run (accessibility violations, HTML
-# errors, Lighthouse scores): tests add lines with `report_figure`.
-FIGURES: dict[str, list[str]] = {}
-
-
-def report_figure(section, line):
-    FIGURES.setdefault(section, []).append(line)
 
 
 def pytest_terminal_summary(terminalreporter):

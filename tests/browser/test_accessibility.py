@@ -47,7 +47,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -55,18 +54,14 @@ from django.urls import path
 
 from feedback.models import FeedbackResponse
 from portal.urls import urlpatterns as site_urlpatterns
-from tests.browser.conftest import report_figure
+from tests.support.browser import AXE, AXE_OPTIONS, describe, report_figure
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (320, 375, 1280)
 VIEWPORT_HEIGHT = 800
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 NO_SCRIPT_POLICY = "script-src 'none'"
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-AXE = Axe()
 
 
 def raise_server_error(request):
@@ -265,19 +260,6 @@ def tabs(browser):
     yield open_tab
     for tab in opened:
         tab.close()
-
-
-def describe(violation):
-    """An axe violation as a developer needs it: the rule, then each element's selector."""
-    nodes = "\n".join(
-        f"      {', '.join(map(str, node['target']))}: {node['html'][:160]}\n"
-        f"        {' '.join(node.get('failureSummary', '').split())}"
-        for node in violation["nodes"]
-    )
-    return (
-        f"    {violation['id']} ({violation['impact']}): {violation['help']}\n"
-        f"      {violation['helpUrl']}\n{nodes}"
-    )
 
 
 def audit(tab, state, collection, failures, dom=False):

@@ -20,7 +20,7 @@ from guidance.content_checks import (
 )
 from guidance.models import GuidancePage
 from tests.guidance.factories import GuidancePageFactory
-from tests.guidance.test_content_checks import DEMO_SLUGS, DEMO_TRIPS
+from tests.support.checks import DEMO_SLUGS, DEMO_TRIPS
 
 pytestmark = pytest.mark.browser
 

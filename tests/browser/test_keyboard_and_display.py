@@ -11,7 +11,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from feedback.models import FeedbackResponse
-from tests.browser.conftest import NEUTRAL_URL
+from tests.support.browser import NEUTRAL_URL
 
 pytestmark = pytest.mark.browser
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, report_figure
+from tests.support.browser import CHROMIUM, report_figure
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import NEUTRAL_URL
+from tests.support.browser import NEUTRAL_URL
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser.test_accessibility import AXE, AXE_OPTIONS, describe
+from tests.support.browser import AXE, AXE_OPTIONS, describe
 
 pytestmark = pytest.mark.browser
 

@@ -26,10 +26,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from guidance.models import GuidancePage, SafetySettings
 from guidance.reading_age import word_count, words_in
 from tests.browser.admin_screens import PASSWORD, WIDTH
-from tests.browser.conftest import NEUTRAL_URL
-from tests.conftest import build_site_tree
 from tests.guidance.factories import GuidancePageFactory, paragraph
-from tests.guidance.test_reading_age import WORDS_AS_THE_BROWSER_COUNTS
+from tests.support.browser import NEUTRAL_URL
+from tests.support.checks import WORDS_AS_THE_BROWSER_COUNTS
+from tests.support.site import build_site_tree
 
 pytestmark = pytest.mark.browser
 

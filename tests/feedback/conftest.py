@@ -1,10 +1,14 @@
-"""Fixtures for page feedback: a published guidance page, an analyst and a clean cache."""
+"""Fixtures for page feedback: a published guidance page, an analyst and a clean cache.
+
+The page and the analyst come from tests/support/feedback.py, which the
+visitor-input cases (tests/adversarial/visitor.py) share.
+"""
 
 import pytest
 from django.core.cache import cache
 
 from feedback.models import VisitReason
-from tests.support.users import member_of
+from tests.support import feedback
 
 
 @pytest.fixture(autouse=True)
@@ -16,20 +20,9 @@ def empty_cache():
 
 
 @pytest.fixture
-def guidance_page(site_tree):
-    """The "Sexting" page, published through a revision as the admin does."""
-    page = site_tree.guidance
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
-
-
-@pytest.fixture
 def parent_reason(db):
     return VisitReason.objects.get(slug="parent-carer")
 
 
-@pytest.fixture
-def analyst(db):
-    """A member of "Feedback analysts" only, who may read and download feedback."""
-    return member_of("Feedback analysts", "ana")
+guidance_page = feedback.guidance_page
+analyst = feedback.analyst

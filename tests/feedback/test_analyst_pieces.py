@@ -31,9 +31,9 @@ from feedback.exports import EXPORT_COLUMNS, export_rows
 from feedback.models import DisclosurePhrase, FeedbackResponse, VisitReason
 from feedback.reports.history import page_history
 from tests.feedback.factories import FeedbackResponseFactory, at, respond
-from tests.feedback.test_history import publish
 from tests.guidance.factories import GuidancePageFactory
 from tests.support.html import parse_ok, text_of
+from tests.support.revisions import publish
 from tests.support.users import member_of
 
 REPORT = "/admin/reports/feedback/"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from feedback.models import COMMENT_MAX_LENGTH, FeedbackResponse
-from tests.conftest import build_site_tree
+from tests.support.site import build_site_tree
 
 FIELD_NAMES = ["page", "useful", "reason", "comment", "giraffe", "extra"]
 any_text = st.text(max_size=1500) | st.sampled_from(["", "yes", "no", "other", "\x00", "1"])

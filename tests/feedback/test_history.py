@@ -15,22 +15,14 @@ from wagtail.models import ModelLogEntry
 from feedback.models import FeedbackResponse, VisitReason
 from feedback.reports.history import page_history, wilson_interval
 from tests.feedback.factories import FeedbackResponseFactory
-from tests.feedback.test_reports import render_page_panel
 from tests.support.html import parse_ok, text_of
+from tests.support.panels import render_page_panel
+from tests.support.revisions import publish
 from tests.support.users import member_of
 
 
 def history_url(page):
     return reverse("feedback_reports:page_history", args=[page.pk])
-
-
-def publish(page, user, **changes):
-    for name, value in changes.items():
-        setattr(page, name, value)
-    revision = page.save_revision(user=user)
-    revision.publish(user=user)
-    page.refresh_from_db()
-    return revision
 
 
 def answer(page, revision, *, responses, useful, reason=None):

@@ -7,16 +7,14 @@ counts are worked out by hand in `july` below.
 import datetime
 
 import pytest
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.admin.panels import ObjectList
 
 from feedback.models import FeedbackResponse, VisitReason
-from feedback.reports.panels import PageFeedbackPanel
 from guidance.models import GuidancePage
 from tests.feedback.factories import FeedbackResponseFactory, at, respond
-from tests.support.html import parse, parse_ok, text_of
+from tests.support.html import parse_ok, text_of
+from tests.support.panels import render_page_panel
 from tests.support.users import member_of
 
 # Every test here that uses the site tree may share one: build it once (tests/conftest.py).
@@ -286,15 +284,6 @@ def test_editors_dashboard_shows_counts_and_least_useful_pages_never_comments(cl
     )
     assert SECRET not in page.get_text()
     assert reverse("feedback_reports:by_page") not in str(panel)
-
-
-def render_page_panel(page, user):
-    handler = ObjectList([PageFeedbackPanel()]).bind_to_model(GuidancePage)
-    request = RequestFactory().get("/admin/pages/")
-    request.user = user
-    form = handler.get_form_class()(instance=page, for_user=user)
-    bound = handler.get_bound_panel(instance=page, request=request, form=form)
-    return parse(bound.render_html())
 
 
 def test_page_editor_panel_shows_the_last_90_days_without_comments(site_tree):

@@ -13,9 +13,9 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from guidance.blocks import GuidanceStreamBlock
 from guidance.models import GuidancePage, HomePage, TopicPage
-from tests.conftest import build_site_tree
-from tests.support.admin_forms import guidance_form_data, paragraph_text, short_text
+from tests.support.admin_forms import guidance_form_data, list_block, paragraph_text, short_text
 from tests.support.html import parse, text_of
+from tests.support.site import build_site_tree
 
 DUPLICATE_HEADING_ERROR = "Another section on this page has the same heading."
 
@@ -31,15 +31,6 @@ EVERY_BLOCK_TEXT = {
     "question_answer": "Will my child get a criminal record?",
     "signposting_contacts": "NSPCC helpline",
 }
-
-
-def list_block(values):
-    """Form data for a ListBlock, the counterpart of `streamfield` for lists."""
-    data = {
-        str(i): {"value": value, "deleted": "", "order": str(i)} for i, value in enumerate(values)
-    }
-    data["count"] = str(len(values))
-    return data
 
 
 def every_block(contact):

@@ -29,12 +29,8 @@ from guidance.content_checks import (
 )
 from guidance.models import GuidancePage
 from tests.guidance.factories import SignpostingContactFactory
-from tests.guidance.test_admin_editing import (
-    guidance_form_data,
-    list_block,
-    paragraph_text,
-    short_text,
-)
+from tests.support.admin_forms import guidance_form_data, list_block, paragraph_text, short_text
+from tests.support.checks import DEMO_SLUGS, DEMO_TRIPS
 from tests.support.html import parse, text_of
 
 WARNING_START = "was saved, but check it before visitors rely on it"
@@ -294,12 +290,6 @@ def test_the_warning_is_shown_to_the_editor_on_the_next_page(client, site_tree, 
 
 # The demo pages ---------------------------------------------------------------------------
 
-# Demo content that trips a rule, reported rather than hidden: link the number
-# ("Phone link" in the link chooser) and remove the entry.
-# Demo content that trips a rule, as {(slug, rule id): where}: none. An entry
-# here marks that case as expected to fail until the demo is fixed.
-DEMO_TRIPS = {}
-DEMO_SLUGS = ["sexting", "cover-your-tracks-online", "online-grooming"]
 RULE_IDS = [rule.id for rule in content_checks.OUR_RULES]
 
 

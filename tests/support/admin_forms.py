@@ -13,6 +13,15 @@ def short_text(text):
     return rich_text(f"<p>{text}</p>", features=SHORT_TEXT_FEATURES)
 
 
+def list_block(values):
+    """Form data for a ListBlock, the counterpart of `streamfield` for lists."""
+    data = {
+        str(i): {"value": value, "deleted": "", "order": str(i)} for i, value in enumerate(values)
+    }
+    data["count"] = str(len(values))
+    return data
+
+
 def guidance_form_data(title, body, related_pages=(), **fields):
     """The edit form of a guidance page: `body` is a list of (block type, form value) pairs."""
     data = {
