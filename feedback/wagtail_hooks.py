@@ -3,15 +3,15 @@
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.auth import user_has_any_page_permission
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from portal.admin_menu import PermissionMenuItem
 
 from . import audit
 from .models import DisclosurePhrase, VisitReason
 from .permissions import can_view_feedback
 from .reports.panels import FeedbackDashboardPanel
-from .reports.views import FeedbackHistoryView, FeedbackReportView, FeedbackSummaryView
 
 
 class VisitReasonViewSet(SnippetViewSet):
@@ -44,52 +44,20 @@ class FeedbackViewSetGroup(SnippetViewSetGroup):
 register_snippet(FeedbackViewSetGroup)
 
 
-# Reports: "Page feedback" and "Feedback by page" (feedback/reports/).
-
-
-class FeedbackReportMenuItem(MenuItem):
-    """Shown to people who may read feedback (analysts, moderators)."""
-
-    def is_shown(self, request):
-        return can_view_feedback(request.user)
+# Reports (feedback/reports/, one module each): their URLs and menu entries.
 
 
 @hooks.register("register_admin_urls")
-def register_feedback_report_urls():
-    # Under /admin/reports/, beside Wagtail's own reports; Django tries
-    # Wagtail's "reports/" include first and falls through to these.
-    urls = [
-        path("feedback/", FeedbackReportView.as_view(), name="responses"),
-        path(
-            "feedback/results/",
-            FeedbackReportView.as_view(results_only=True),
-            name="responses_results",
-        ),
-        path("feedback-summary/", FeedbackSummaryView.as_view(), name="by_page"),
-        path(
-            "feedback-summary/results/",
-            FeedbackSummaryView.as_view(results_only=True),
-            name="by_page_results",
-        ),
-        path(
-            "feedback-summary/<int:page_id>/versions/",
-            FeedbackHistoryView.as_view(),
-            name="page_history",
-        ),
-        path(
-            "feedback-summary/<int:page_id>/versions/results/",
-            FeedbackHistoryView.as_view(results_only=True),
-            name="page_history_results",
-        ),
-    ]
-    return [path("reports/", include((urls, "feedback_reports"), namespace="feedback_reports"))]
+def register_admin_urls():
+    return [path("", include("feedback.admin_urls"))]
 
 
 @hooks.register("register_reports_menu_item")
-def register_feedback_report_menu_item():
-    return FeedbackReportMenuItem(
+def page_feedback_menu_item():
+    return PermissionMenuItem(
         "Page feedback",
         reverse("feedback_reports:responses"),
+        is_shown=can_view_feedback,
         name="page-feedback",
         icon_name="comment",
         order=1300,
@@ -97,10 +65,11 @@ def register_feedback_report_menu_item():
 
 
 @hooks.register("register_reports_menu_item")
-def register_feedback_summary_menu_item():
-    return FeedbackReportMenuItem(
+def feedback_by_page_menu_item():
+    return PermissionMenuItem(
         "Feedback by page",
         reverse("feedback_reports:by_page"),
+        is_shown=can_view_feedback,
         name="feedback-by-page",
         icon_name="table",
         order=1310,

@@ -1,7 +1,6 @@
 """Settings → Roles: what each group may do in the admin, in plain words, read from the database.
 
-A read-only screen at /admin/roles/ (URL name `guidance_roles`), registered
-from guidance/wagtail_hooks.py with `admin_urls` and `roles_menu_item`.
+A read-only screen at /admin/roles/ (`guidance_roles`; URL and menu entry: wagtail_hooks.py).
 Wagtail's own screens spread a group's rights over Settings → Groups (page,
 collection and model permissions as tick boxes) and Settings → Workflows
 (who reviews); this one puts them side by side for each group:
@@ -34,9 +33,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.urls import path, reverse
 from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.models import (
@@ -401,18 +398,3 @@ class RolesView(WagtailAdminTemplateMixin, TemplateView):
             }
         )
         return context
-
-
-class RolesMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_view_roles(request.user)
-
-
-def admin_urls():
-    """For the `register_admin_urls` hook: /admin/roles/."""
-    return [path("roles/", RolesView.as_view(), name=URL_NAME)]
-
-
-def roles_menu_item():
-    """For the `register_settings_menu_item` hook: "Roles", beside Users and Groups."""
-    return RolesMenuItem("Roles", reverse(URL_NAME), name="roles", icon_name="group", order=601)

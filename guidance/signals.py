@@ -16,13 +16,7 @@ import logging
 
 from django.db.models.signals import post_delete
 from wagtail.models import Page
-from wagtail.signals import (
-    page_published,
-    page_unpublished,
-    post_page_move,
-    published,
-    unpublished,
-)
+from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
 from . import cache_purging, help_contacts, quick_exit
 from .models import GuidancePage, SignpostingContact, safety_settings_saved

@@ -1,16 +1,38 @@
-"""Admin registration for the guidance app."""
+"""Admin registration for the guidance app: the contacts snippet, reports, checks, review.
 
+The reports' URLs are in guidance/admin_urls.py, included by one hook below;
+each report's menu entry is one `PermissionMenuItem` (portal/admin_menu.py)
+naming the check its view makes.
+"""
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, LiveStatusTagColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
+from portal.admin_menu import PermissionMenuItem
+
+from .content_checks import use_safeguarding_checker, warn_after_save
 from .models import SignpostingContact
-from .reports import ReviewDueDashboardPanel, ReviewDueReportView, can_edit_pages
-from .review import SentBackPanel, SignpostingContactEditView
+from .reports.no_results import can_view_no_results
+from .reports.reading_age import can_view_reading_age
+from .reports.review_due import ReviewDueDashboardPanel, can_edit_pages
+from .reports.search_terms import can_view_search_terms
+from .review import (
+    SentBackPanel,
+    SignpostingContactEditView,
+    act_without_saving,
+    record_publish_without_review,
+    record_snippet_publish_without_review,
+    register_log_actions,
+    say_why_page_sent_back,
+)
+from .roles import URL_NAME as ROLES_URL_NAME
+from .roles import RolesView, can_view_roles
 
 
 class SignpostingContactIndexView(IndexView):
@@ -55,7 +77,7 @@ class SignpostingContactViewSet(SnippetViewSet):
     search_fields = ["name", "helps_with"]
     # Matched with icontains, not the search index: contacts are few, and the
     # index's autocomplete asked SQLite's FTS5 for a `name` column it lacks,
-    # so every search failed there (issue 14, T7).
+    # so every search failed there (T7).
     search_backend_name = None
     inspect_view_enabled = True
     # Reviewers who approve or send back from the editor save nothing (guidance/review.py).
@@ -68,114 +90,45 @@ class SignpostingContactViewSet(SnippetViewSet):
 register_snippet(SignpostingContactViewSet)
 
 
-class ReviewDueMenuItem(MenuItem):
-    """Shown to anyone who may add, edit or publish pages."""
-
-    def is_shown(self, request):
-        return can_edit_pages(request.user)
+# Reports (guidance/reports/, one module each): their URLs, first so that
+# "Search terms" at Wagtail's address is ours (order=-1), and menu entries.
 
 
-@hooks.register("register_admin_urls")
-def register_review_due_report_urls():
-    urls = [
-        path("review-due/", ReviewDueReportView.as_view(), name="review_due"),
-        path(
-            "review-due/results/",
-            ReviewDueReportView.as_view(results_only=True),
-            name="review_due_results",
-        ),
-    ]
-    return [path("reports/", include((urls, "guidance_reports"), namespace="guidance_reports"))]
+@hooks.register("register_admin_urls", order=-1)
+def register_admin_urls():
+    return [path("", include("guidance.admin_urls"))]
 
 
 @hooks.register("register_reports_menu_item")
-def register_review_due_menu_item():
-    return ReviewDueMenuItem(
+def review_due_menu_item():
+    return PermissionMenuItem(
         "Guidance due for review",
         reverse("guidance_reports:review_due"),
+        is_shown=can_edit_pages,
         name="guidance-review-due",
         icon_name="time",
         order=1050,
     )
 
 
-@hooks.register("construct_homepage_panels")
-def add_review_due_dashboard_panel(request, panels):
-    if can_edit_pages(request.user):
-        panels.append(ReviewDueDashboardPanel(request.user))
-
-
-# Safeguarding content checks (guidance/content_checks.py, docs/content_checks.md).
-# Imported where used, so this block stands alone.
-
-
-@hooks.register("construct_wagtail_userbar")
-def use_safeguarding_content_checker(request, items, page):
-    """Our rules in Wagtail's checker: user bar, preview and the editor's Checks panel."""
-    from .content_checks import use_safeguarding_checker
-
-    use_safeguarding_checker(items)
-
-
-@hooks.register("after_create_page")
-@hooks.register("after_edit_page")
-def warn_about_safeguarding_content(request, page):
-    """After saving or publishing: the same rules as a warning; never blocks the save."""
-    from .content_checks import warn_after_save
-
-    warn_after_save(request, page)
-
-
-# Search reports (guidance/search_reports.py, docs/search_and_seo.md): "Search
-# terms" and "Searches with no results" for analysts and moderators. Imported
-# where used, so this block stands alone at the end of the file.
-
-
-@hooks.register("register_admin_urls", order=-1)
-def register_search_report_urls():
-    """Ours at Wagtail's "Search terms" address (found first: order=-1); the no-results report."""
-    from .search_reports import NoResultsReport, SearchTermsReport
-
-    no_results = [
-        path("searches-with-no-results/", NoResultsReport.as_view(), name="no_results"),
-        path(
-            "searches-with-no-results/results/",
-            NoResultsReport.as_view(results_only=True),
-            name="no_results_results",
-        ),
-    ]
-    return [
-        path("searchpicks/reports/search-terms/", SearchTermsReport.as_view()),
-        path(
-            "searchpicks/reports/search-terms/results/",
-            SearchTermsReport.as_view(results_only=True),
-        ),
-        path(
-            "reports/",
-            include((no_results, "guidance_search_reports"), namespace="guidance_search_reports"),
-        ),
-    ]
-
-
-class SearchTermsMenuItem(MenuItem):
-    def is_shown(self, request):
-        from .search_reports import can_view_search_terms
-
-        return can_view_search_terms(request.user)
-
-
-class NoResultsMenuItem(MenuItem):
-    def is_shown(self, request):
-        from .search_reports import can_view_no_results
-
-        return can_view_no_results(request.user)
+@hooks.register("register_reports_menu_item")
+def reading_age_menu_item():
+    return PermissionMenuItem(  # those who edit pages or read page feedback
+        "Reading age",
+        reverse("guidance_reports:reading_age"),
+        is_shown=can_view_reading_age,
+        name="reading-age",
+        icon_name="glasses",
+        order=1060,
+    )
 
 
 @hooks.register("register_reports_menu_item")
-def register_search_terms_menu_item():
-    return SearchTermsMenuItem(
+def search_terms_menu_item():
+    return PermissionMenuItem(
         "Search terms",
         reverse("wagtailsearchpromotions:search_terms"),
+        is_shown=can_view_search_terms,
         name="search-terms-report",
         icon_name="search",
         order=1300,
@@ -183,10 +136,11 @@ def register_search_terms_menu_item():
 
 
 @hooks.register("register_reports_menu_item")
-def register_no_results_menu_item():
-    return NoResultsMenuItem(
+def no_results_menu_item():
+    return PermissionMenuItem(
         "Searches with no results",
-        reverse("guidance_search_reports:no_results"),
+        reverse("guidance_reports:no_results"),
+        is_shown=can_view_no_results,
         name="searches-with-no-results",
         icon_name="search",
         order=1310,
@@ -201,32 +155,46 @@ def drop_wagtails_superuser_only_search_terms_item(request, menu_items):
 
 @hooks.register("register_permissions")
 def register_search_report_permissions():
-    """So that Settings → Groups can give these reports to other groups too."""
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
+    """So that Settings → Groups can give the search reports to other groups too."""
     return Permission.objects.filter(
         Q(content_type__app_label="wagtailsearchpromotions", codename="view_query")
         | Q(content_type__app_label="guidance", codename="view_noresultssearch")
     )
 
 
+@hooks.register("construct_homepage_panels")
+def add_review_due_dashboard_panel(request, panels):
+    if can_edit_pages(request.user):
+        panels.append(ReviewDueDashboardPanel(request.user))
+
+
+# Safeguarding content checks (guidance/content_checks.py, docs/content_checks.md).
+
+
+@hooks.register("construct_wagtail_userbar")
+def use_safeguarding_content_checker(request, items, page):
+    """Our rules in Wagtail's checker: user bar, preview and the editor's Checks panel."""
+    use_safeguarding_checker(items)
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_about_safeguarding_content(request, page):
+    """After saving or publishing: the same rules as a warning; never blocks the save."""
+    warn_after_save(request, page)
+
+
 # Review before publishing (guidance/review.py, docs/governance.md): every
 # publish that skips the "Safeguarding review" workflow is in the audit log.
-# Imported where used, so this block stands alone at the end of the file.
 
 
 @hooks.register("register_log_actions")
 def register_review_log_actions(actions):
-    from .review import register_log_actions
-
     register_log_actions(actions)
 
 
 @hooks.register("before_edit_page")
 def approve_or_send_back_without_saving(request, page):
-    from .review import act_without_saving, say_why_page_sent_back
-
     say_why_page_sent_back(request, page)
     return act_without_saving(request, page)
 
@@ -238,62 +206,31 @@ def add_sent_back_dashboard_panel(request, panels):
 
 @hooks.register("after_publish_page")
 def record_page_published_without_review(request, page):
-    from .review import record_publish_without_review
-
     record_publish_without_review(request, page)
 
 
 @hooks.register("after_create_snippet")
 @hooks.register("after_edit_snippet")
 def record_contact_published_without_review(request, instance):
-    from .review import record_snippet_publish_without_review
-
     record_snippet_publish_without_review(request, instance)
 
 
-# Reading age (guidance/reading_age.py, guidance/reading_age_report.py,
-# docs/reading_age.md): Reports → Reading age, for those who edit pages or
-# read page feedback.
-# Imported where used, so this block stands alone at the end of the file.
-
-
-@hooks.register("register_admin_urls")
-def register_reading_age_report_urls():
-    from .reading_age_report import ReadingAgeReportView
-
-    urls = [
-        path("", ReadingAgeReportView.as_view(), name="report"),
-        path("results/", ReadingAgeReportView.as_view(results_only=True), name="results"),
-    ]
-    return [path("reports/reading-age/", include((urls, "guidance_reading_age")))]
-
-
-@hooks.register("register_reports_menu_item")
-def register_reading_age_menu_item():
-    from .reading_age_report import ReadingAgeMenuItem
-
-    return ReadingAgeMenuItem(  # those who edit pages or read page feedback
-        "Reading age",
-        reverse("guidance_reading_age:report"),
-        name="reading-age",
-        icon_name="glasses",
-        order=1060,
-    )
-
-
 # Settings → Roles (guidance/roles.py, docs/roles.md): each group's rights in plain words.
-# Imported where used, so this block stands alone at the end of the file.
 
 
 @hooks.register("register_admin_urls")
 def register_roles_urls():
-    from .roles import admin_urls
-
-    return admin_urls()
+    return [path("roles/", RolesView.as_view(), name=ROLES_URL_NAME)]
 
 
 @hooks.register("register_settings_menu_item")
-def register_roles_menu_item():
-    from .roles import roles_menu_item
-
-    return roles_menu_item()
+def roles_menu_item():
+    """Settings → Roles, beside Users and Groups."""
+    return PermissionMenuItem(
+        "Roles",
+        reverse(ROLES_URL_NAME),
+        is_shown=can_view_roles,
+        name="roles",
+        icon_name="group",
+        order=601,
+    )

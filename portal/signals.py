@@ -9,12 +9,7 @@
 
 from wagtail.admin import signal_handlers as wagtail_handlers
 from wagtail.models import TaskState, WorkflowState
-from wagtail.signals import (
-    task_submitted,
-    workflow_approved,
-    workflow_rejected,
-    workflow_submitted,
-)
+from wagtail.signals import task_submitted, workflow_approved, workflow_rejected, workflow_submitted
 
 from .mail import DeferredNotifier
 

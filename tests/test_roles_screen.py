@@ -16,7 +16,8 @@ from wagtail.models import GroupPagePermission
 
 from feedback.permissions import can_export_feedback, can_view_feedback
 from guidance.models import GuidancePage, SignpostingContact
-from guidance.roles import URL_NAME, roles_menu_item
+from guidance.roles import URL_NAME
+from guidance.wagtail_hooks import roles_menu_item
 from tests.support.html import parse_ok, text_of
 from tests.support.users import member_of
 

@@ -1,7 +1,8 @@
 """Feedback reports in the Wagtail admin (see docs/feedback_reports.md).
 
-- `views`: the "Page feedback", "Feedback by page" and "Feedback by version"
-  report views, and their downloads
+- one module per report, each with its downloads: `responses` ("Page
+  feedback"), `by_page` ("Feedback by page"), `by_version` ("Feedback by
+  version"); `base`: what the three share
 - `columns`: the columns of their tables
 - `filters`: their filter sets
 - `figures`: the aggregate queries behind every figure
@@ -14,5 +15,6 @@
 Who may read and download feedback is `feedback/permissions.py`; the export
 audit action is `feedback/audit.py`.
 
-Registered in `feedback/wagtail_hooks.py`.
+Their URLs are in feedback/admin_urls.py (namespace `feedback_reports`);
+their menu entries in feedback/wagtail_hooks.py.
 """

@@ -3,9 +3,7 @@
 import datetime
 
 from django.utils import timezone
-from wagtail.models import (
-    AbstractGroupApprovalTask,
-)
+from wagtail.models import AbstractGroupApprovalTask
 
 from ..forms import ReviewApprovalForm
 from .pages import GuidancePage

@@ -6,18 +6,14 @@ contacts are saved too; quick exit, the help contacts and the page cache
 listen (guidance/signals.py).
 """
 
-from django.core.validators import (
-    URLValidator,
-)
+from django.core.validators import URLValidator
 from django.db import models
 from django.dispatch import Signal
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.models import (
-    Orderable,
-)
+from wagtail.models import Orderable
 
 # Where "Leave site" goes until an editor chooses (and in an outage, before
 # the first value is known: guidance/quick_exit.py).

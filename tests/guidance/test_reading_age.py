@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from feedback.models import FeedbackResponse
 from guidance.models import GuidancePage, TopicPage
 from guidance.reading_age import estimate, word_count, words_in
-from guidance.reading_age_report import ReadingAgeMenuItem
+from guidance.wagtail_hooks import reading_age_menu_item
 from tests.feedback.factories import FeedbackResponseFactory
 from tests.guidance.factories import (
     GuidancePageFactory,
@@ -612,7 +612,7 @@ def test_people_with_no_business_there_are_refused(client, site_tree, admin_acce
     "group", ["Editors", "Moderators", "Safeguarding reviewers", "Feedback analysts"]
 )
 def test_the_menu_entry_is_for_those_who_may_open_it(rf, site_tree, admin_access_only, group):
-    item = ReadingAgeMenuItem("Reading age", REPORT_URL, name="reading-age")
+    item = reading_age_menu_item()
     request = rf.get("/admin/")
 
     request.user = member_of(group)

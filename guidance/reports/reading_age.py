@@ -1,6 +1,6 @@
 """Reports → "Reading age": every live guidance page against its topic's target.
 
-Registered in `guidance/wagtail_hooks.py` under /admin/reports/reading-age/.
+At /admin/reports/reading-age/ (`guidance_reports:reading_age`, guidance/admin_urls.py).
 One row per live guidance page the user may edit, with its stored reading
 age (guidance/reading_age.py), its topic and target, how far above or below
 the target it is, and the share of its page feedback that said "useful"
@@ -20,8 +20,8 @@ Who may see it (`can_view_reading_age`):
   beside the reading age: every live guidance page.
 
 A page's title links to its editor only for those who may edit it. Anyone
-else (staff with other rights only, or none) is refused. The menu entry is
-`ReadingAgeMenuItem`, shown to the same people.
+else (staff with other rights only, or none) is refused. The menu entry
+(guidance/wagtail_hooks.py) is shown to the same people.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -40,7 +40,6 @@ from django.db.models.functions import Cast, Coalesce, Length, NullIf, Substr
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
@@ -54,9 +53,9 @@ from portal.reports import (
     SafeSpreadsheetExportMixin,
 )
 
-from .models import EDITING_ACTIONS, GuidancePage, TopicPage
-from .reading_age import DEFAULT_TARGET, FORMULA, rounded
-from .reports import can_edit_pages
+from ..models import EDITING_ACTIONS, GuidancePage, TopicPage
+from ..reading_age import DEFAULT_TARGET, FORMULA, rounded
+from .review_due import can_edit_pages
 
 
 def _parent_topics():
@@ -96,13 +95,6 @@ def with_figures(pages):
 def can_view_reading_age(user):
     """Those who edit pages, and those who read page feedback (see the module's docstring)."""
     return can_edit_pages(user) or can_view_feedback(user)
-
-
-class ReadingAgeMenuItem(MenuItem):
-    """Reports → Reading age, shown to those `can_view_reading_age` lets in."""
-
-    def is_shown(self, request):
-        return can_view_reading_age(request.user)
 
 
 def _years(value):
@@ -145,8 +137,8 @@ class ReadingAgeReportView(InvalidFiltersGiveNoRowsMixin, SafeSpreadsheetExportM
     results_template_name = "guidance/admin/reading_age_results.html"
     model = GuidancePage
     filterset_class = ReadingAgeFilterSet
-    index_url_name = "guidance_reading_age:report"
-    index_results_url_name = "guidance_reading_age:results"
+    index_url_name = "guidance_reports:reading_age"
+    index_results_url_name = "guidance_reports:reading_age_results"
     verbose_name_plural = "live guidance pages"
     default_ordering = "-over_target"
     export_filename = "reading-age"

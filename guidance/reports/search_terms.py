@@ -1,24 +1,23 @@
-"""Reports → "Search terms" and "Searches with no results", for analysts and moderators.
+"""Reports → "Search terms", for analysts and moderators, and what the search reports share.
 
-- `SearchTermsReport`: Wagtail's own "Search terms" report (every counted
-  search, from `Query` and its daily hits), served at Wagtail's address
-  (`wagtailsearchpromotions:search_terms`, /admin/searchpicks/reports/search-terms/)
-  by the URLs registered in guidance/wagtail_hooks.py, which Django finds
-  before Wagtail's. Wagtail's view is for superusers only, sums every day
-  whatever the date filter says, and writes its CSV without neutralising
-  formulas; this one needs `wagtailsearchpromotions.view_query`, counts
-  only the chosen days, and downloads through the safe export below.
-- `NoResultsReport` (/admin/reports/searches-with-no-results/): the searches
-  that found nothing, from `guidance.search.NoResultsSearch`; needs
-  `guidance.view_noresultssearch`.
+`SearchTermsReport` is Wagtail's own "Search terms" report (every counted
+search, from `Query` and its daily hits), served at Wagtail's address
+(`wagtailsearchpromotions:search_terms`, /admin/searchpicks/reports/search-terms/)
+by the URLs in guidance/admin_urls.py, which Django finds before Wagtail's
+(the `register_admin_urls` hook runs first: order=-1). Wagtail's view is for
+superusers only, sums every day whatever the date filter says, and writes
+its CSV without neutralising formulas; this one needs
+`wagtailsearchpromotions.view_query`, counts only the chosen days, and
+downloads through `portal.reports.SafeSpreadsheetExportMixin`.
 
-Both list one row per search (the stored words, see guidance/search.py)
-with its count and the last day searched, for a date range in the site's
-time zone (both ends included), the most searched first, sortable by the
-last day searched. `?export=csv` and `?export=xlsx` download exactly the
-filtered rows through `portal.reports.SafeSpreadsheetExportMixin` (formula
-cells neutralised in CSV, which starts with a byte-order mark; text cells in
-XLSX). The permissions are given to "Feedback analysts" and "Moderators" by
+`SearchCountsView` is shared with "Searches with no results"
+(guidance/reports/no_results.py): one row per search (the stored words, see
+guidance/search.py) with its count and the last day searched, for a date
+range in the site's time zone (both ends included), the most searched first,
+sortable by the last day searched. `?export=csv` and `?export=xlsx` download
+exactly the filtered rows (formula cells neutralised in CSV, which starts
+with a byte-order mark; text cells in XLSX). The permissions are given to
+"Feedback analysts" and "Moderators" by
 guidance/migrations/0007_search_reports_permissions.py.
 """
 
@@ -39,18 +38,13 @@ from portal.reports import (
     SafeSpreadsheetExportMixin,
 )
 
-from .search import NoResultsSearch
+from ..models import NoResultsSearch
 
 query_permission_policy = ModelPermissionPolicy(Query)
-no_results_permission_policy = ModelPermissionPolicy(NoResultsSearch)
 
 
 def can_view_search_terms(user):
     return query_permission_policy.user_has_permission(user, "view")
-
-
-def can_view_no_results(user):
-    return no_results_permission_policy.user_has_permission(user, "view")
 
 
 def search_term_counts(first=None, last=None):
@@ -71,16 +65,6 @@ def search_term_counts(first=None, last=None):
         )
         .filter(searches__gt=0)
         .values("query_string", "searches", "last_searched")
-    )
-
-
-def no_results_counts(first=None, last=None):
-    """Every search that found nothing, with its count from `first` to `last`."""
-    return (
-        NoResultsSearch.objects.between(first, last)
-        .values("query_text")
-        .annotate(searches=Sum("hits"), last_searched=Max("date"))
-        .order_by()
     )
 
 
@@ -198,21 +182,3 @@ class SearchTermsReport(SearchCountsView, SearchTermsReportView):
 
     def counts(self, first, last):
         return search_term_counts(first, last)
-
-
-class NoResultsReport(SearchCountsView):
-    """Searches that found nothing: what visitors looked for and this site does not answer."""
-
-    page_title = "Searches with no results"
-    header_icon = "search"
-    model = NoResultsSearch
-    permission_policy = no_results_permission_policy
-    permission_required = "view"
-    index_url_name = "guidance_search_reports:no_results"
-    index_results_url_name = "guidance_search_reports:no_results_results"
-    text_field = "query_text"
-    export_basename = "searches-with-no-results"
-    verbose_name_plural = "searches with no results"
-
-    def counts(self, first, last):
-        return no_results_counts(first, last)

@@ -1,6 +1,7 @@
 """Reports → "Guidance due for review": guidance pages to review and contacts to verify.
 
-Registered in `guidance/wagtail_hooks.py` under /admin/reports/review-due/.
+At /admin/reports/review-due/ (`guidance_reports:review_due`, guidance/admin_urls.py);
+its menu entry and dashboard panel are registered in `guidance/wagtail_hooks.py`.
 Safety guidance goes stale (a helpline changes its number, the law
 changes), so every guidance page carries a review date and every signposting
 contact a "last verified" date. The report lists the pages an editor may
@@ -26,7 +27,7 @@ from wagtail.snippets.permissions import get_permission_name
 
 from portal.reports import InvalidFiltersGiveNoRowsMixin, SafeSpreadsheetExportMixin
 
-from .models import EDITING_ACTIONS, GuidancePage, SignpostingContact
+from ..models import EDITING_ACTIONS, GuidancePage, SignpostingContact
 
 page_permission_policy = PagePermissionPolicy()
 DUE_CHOICES = [

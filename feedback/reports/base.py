@@ -1,0 +1,47 @@
+"""What the feedback reports share: the view permission, bad filters listing nothing,
+the audit record's filters, and the admin's XLSX size limit."""
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+
+from portal.reports import InvalidFiltersGiveNoRowsMixin
+
+from ..permissions import can_export_feedback, feedback_permission_policy
+
+# Query parameters that are not filters: left out of audit records.
+NOT_FILTERS = {"export", "p", "ordering", "_w_filter_fragment"}
+
+
+def admin_xlsx_max_rows():
+    """The most rows the admin writes as XLSX in one request.
+
+    openpyxl writes about 15,000 to 20,000 rows a second here, so a bigger
+    workbook would outlast the app server's worker timeout (30 s) and end
+    in an error page. CSV streams at ten times that and has no limit.
+    """
+    return settings.FEEDBACK_ADMIN_XLSX_MAX_ROWS
+
+
+class FeedbackPermissionMixin(InvalidFiltersGiveNoRowsMixin):
+    """Feedback reports: readable with the view permission; bad filters list nothing."""
+
+    permission_policy = feedback_permission_policy
+    permission_required = "view"
+
+    @cached_property
+    def show_export_buttons(self):
+        return can_export_feedback(self.request.user)
+
+    def filter_parameters(self):
+        """The filters and search exactly as given, for the audit record."""
+        return {
+            name: ", ".join(values)
+            for name, values in self.request.GET.lists()
+            if name not in NOT_FILTERS and any(values)
+        }
+
+    def back_to_report(self):
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        return redirect(f"{self.index_url}?{query.urlencode()}")
