@@ -48,7 +48,7 @@ SUBMITTED_NUMBER = "0808 800 5002"
 RESUBMITTED_NUMBER = "0808 800 5003"
 CONTACT_COMMENT = "0808 800 5002 is the fax line, not the helpline."
 # Wagtail names the task a resubmission goes back to, not the workflow.
-RESUBMIT = "Resubmit to Approval by a safeguarding reviewer"
+RESUBMIT = "Resubmit to Safeguarding review"
 WHEN = r"\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}"  # "7 December 2026, 10:24"
 SAVED_IN_HER_NAME = ("Edited", "Draft saved", "Saved draft", "Created")
 
