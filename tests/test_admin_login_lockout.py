@@ -13,7 +13,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-LOGIN = "/admin/login/"
+from tests.support.clients import LOGIN, sign_in
+
 PASSWORD = "correct horse battery staple"
 OFFICE = "192.0.2.10"
 HOME = "198.51.100.7"
@@ -26,12 +27,6 @@ def staff(db):
         name: users.objects.create_superuser(name, f"{name}@example.org", PASSWORD)
         for name in ("comms.officer", "analyst")
     }
-
-
-def sign_in(client, username, password, ip):
-    return client.post(
-        LOGIN, {"username": username, "password": password, "next": "/admin/"}, REMOTE_ADDR=ip
-    )
 
 
 def fail_until_locked(client, username, ip):

@@ -52,9 +52,7 @@ def test_a_missing_page_gets_our_404_page(client, site_tree):
 
 @pytest.mark.urls("tests.support.failing_urls")
 def test_an_unexpected_error_gets_our_500_page(db):
-    client = Client(raise_request_exception=False)
-
-    response = client.get("/broken/")
+    response = Client(raise_request_exception=False).get("/broken/")
 
     assert response.status_code == 500
     assert "Retry-After" not in response
@@ -64,12 +62,9 @@ def test_an_unexpected_error_gets_our_500_page(db):
 
 @pytest.mark.urls("tests.support.failing_urls")
 def test_a_database_error_gets_a_503_that_says_try_again_later(db):
-    client = Client(raise_request_exception=False)
+    response = Client(raise_request_exception=False).get("/database-gone/")
 
-    response = client.get("/database-gone/")
-
-    assert response.status_code == 503
-    assert response["Retry-After"] == "30"
+    assert (response.status_code, response["Retry-After"]) == (503, "30")
     assert response["Cache-Control"] == "no-store"
     assert b"not available just now" in response.content
     assert_keeps_quick_exit_and_numbers(response)

@@ -10,12 +10,12 @@ import gzip
 import brotli
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from wagtail.contrib.search_promotions.models import Query
 
 from feedback.models import VisitReason
 from guidance.models import SafetySettings
 from tests.guidance.factories import contacts_block, paragraph, section
+from tests.support.clients import anonymous_get
 from tests.support.html import parse_ok
 
 PUBLIC_CACHE_CONTROL = "public, max-age=300, s-maxage=300, stale-if-error=86400"
@@ -40,10 +40,6 @@ def page_cache_store(request, settings):
 @pytest.fixture
 def public_paths(site_tree):
     return ["/", site_tree.topic.url, site_tree.guidance.url, "/search/"]
-
-
-def anonymous_get(path, **headers):
-    return Client().get(path, headers=headers)
 
 
 def test_every_public_page_type_is_sent_for_shared_caches(public_paths):

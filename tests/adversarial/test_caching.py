@@ -9,18 +9,14 @@ are private and never served to the next visitor.
 import re
 
 import pytest
-from django.test import Client
 
 from tests.guidance.factories import paragraph, section
+from tests.support.clients import anonymous_get
 from tests.support.users import member_of
 
 CACHE_CONTROL = re.compile(r"\bpublic\b.*\bs-maxage=(\d+)")
 DRAFT_MARKER = "Draft wording nobody outside the office may read"
 USERBAR_MARKERS = (b"wagtail-userbar", b"w-userbar", b"/admin/pages/")
-
-
-def anonymous_get(path, **headers):
-    return Client().get(path, headers=headers)
 
 
 @pytest.fixture

@@ -27,11 +27,11 @@ from portal import cdn as cdn_backend
 from tests.feedback.factories import at, respond
 from tests.support import cdn as loopback_cdn
 from tests.support.admin_forms import guidance_form_data
+from tests.support.clients import sign_in
 from tests.support.faults import closed_port
 from tests.support.html import parse
 from tests.support.users import member_of
 
-LOGIN = "/admin/login/"
 PASSWORD = "correct horse battery staple"
 SECRET = "He said he would hurt me"
 
@@ -45,12 +45,6 @@ def png():
 
 
 # --- T23: password guessing and two-step sign-in ------------------------------
-
-
-def sign_in(client, username, password, ip):
-    return client.post(
-        LOGIN, {"username": username, "password": password, "next": "/admin/"}, REMOTE_ADDR=ip
-    )
 
 
 def test_t23_admin_brute_force_and_mfa(client, db, settings, tally):

@@ -35,10 +35,7 @@ def answer(page, revision, *, responses, useful, reason=None):
 
 @pytest.fixture
 def reviewer(db):
-    user = member_of("Safeguarding reviewers", "rita")
-    user.first_name, user.last_name = "Rita", "Reviewer"
-    user.save()
-    return user
+    return member_of("Safeguarding reviewers", "rita", name="Rita Reviewer")
 
 
 @pytest.fixture
@@ -54,6 +51,20 @@ def table_rows(response):
     page = parse_ok(response)
     table = page.select_one("table.listing")
     return [[text_of(cell) for cell in row.find_all("td")] for row in table.select("tbody tr")]
+
+
+def rows_seen_by_an_analyst(client, page):
+    """The rows of the page's "Feedback by version" table, as a feedback analyst sees them."""
+    client.force_login(member_of("Feedback analysts", "ana"))
+    return table_rows(client.get(history_url(page)))
+
+
+def compared(client, two_versions, first, second):
+    """The table after (responses, useful) answers about each of the two versions."""
+    page, *versions = two_versions
+    for version, (responses, useful) in zip(versions, [first, second], strict=True):
+        answer(page, version, responses=responses, useful=useful)
+    return rows_seen_by_an_analyst(client, page)
 
 
 def test_wilson_interval_matches_the_hand_calculation():
@@ -96,23 +107,13 @@ def test_history_shows_each_version_and_marks_the_rewrite_better(client, two_ver
 
 
 def test_a_rewrite_that_loses_readers_is_worse(client, two_versions):
-    page, first, second = two_versions
-    answer(page, first, responses=30, useful=25)
-    answer(page, second, responses=30, useful=10)
-    client.force_login(member_of("Feedback analysts", "ana"))
-
-    rows = table_rows(client.get(history_url(page)))
+    rows = compared(client, two_versions, first=(30, 25), second=(30, 10))
 
     assert rows[1][4] == "Worse than version 1"
 
 
 def test_three_responses_each_are_no_clear_change(client, two_versions):
-    page, first, second = two_versions
-    answer(page, first, responses=3, useful=1)
-    answer(page, second, responses=3, useful=3)
-    client.force_login(member_of("Feedback analysts", "ana"))
-
-    rows = table_rows(client.get(history_url(page)))
+    rows = compared(client, two_versions, first=(3, 1), second=(3, 3))
 
     assert rows[0][3] == "33% (1 of 3); 95% range 6% to 80%"
     assert rows[1][3] == "100% (3 of 3); 95% range 43% to 100%"

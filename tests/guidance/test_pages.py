@@ -47,6 +47,14 @@ def assert_quick_exit_comes_first(soup):
     assert position(soup, skip_link) < position(soup, quick_exit) < position(soup, main)
 
 
+def parsed_with_quick_exit_first(response, status=200):
+    """The page parsed, after checking its status and that quick exit comes first."""
+    assert response.status_code == status
+    soup = parse(response)
+    assert_quick_exit_comes_first(soup)
+    return soup
+
+
 # Guidance page ---------------------------------------------------------------
 
 
@@ -123,11 +131,7 @@ def test_guidance_page_body_is_inside_main(client, site_tree):
 
 
 def test_home_page_shows_the_emergency_box_and_a_card_per_topic(client, site_tree):
-    response = client.get("/")
-
-    assert response.status_code == 200
-    soup = parse(response)
-    assert_quick_exit_comes_first(soup)
+    soup = parsed_with_quick_exit_first(client.get("/"))
     assert len(soup.find_all("h1")) == 1
     page_text = text_of(soup)
     assert "In danger now?" in page_text
@@ -158,11 +162,7 @@ def test_home_page_leaves_out_unpublished_topics(client, site_tree):
 
 
 def test_topic_page_lists_its_guidance_pages_with_summaries(client, site_tree):
-    response = client.get(site_tree.topic.url)
-
-    assert response.status_code == 200
-    soup = parse(response)
-    assert_quick_exit_comes_first(soup)
+    soup = parsed_with_quick_exit_first(client.get(site_tree.topic.url))
     assert [text_of(h1) for h1 in soup.find_all("h1")] == ["Online safety"]
     page_text = text_of(soup)
     for page in (site_tree.guidance, site_tree.other_guidance):
@@ -185,11 +185,7 @@ def test_topic_page_leaves_out_unpublished_guidance(client, site_tree):
 
 
 def test_search_finds_the_guidance_page(client, site_tree):
-    response = client.get("/search/", {"q": "sexting"})
-
-    assert response.status_code == 200
-    soup = parse(response)
-    assert_quick_exit_comes_first(soup)
+    soup = parsed_with_quick_exit_first(client.get("/search/", {"q": "sexting"}))
     link = soup.find("a", href=site_tree.guidance.url)
     assert link is not None
     assert "Sexting" in text_of(link)
@@ -232,11 +228,7 @@ def test_search_leaves_out_unpublished_pages(client, site_tree):
 
 
 def test_not_found_page_keeps_the_quick_exit(client, site_tree):
-    response = client.get("/no-such-page/")
-
-    assert response.status_code == 404
-    soup = parse(response)
-    assert_quick_exit_comes_first(soup)
+    soup = parsed_with_quick_exit_first(client.get("/no-such-page/"), status=404)
     assert len(soup.find_all("h1")) == 1
 
 
@@ -253,9 +245,7 @@ def test_server_error_page_keeps_the_quick_exit(client, site_tree):
 
     response = client.get("/broken/")
 
-    assert response.status_code == 500
     assert "Set-Cookie" not in response.headers
-    soup = parse(response)
-    assert_quick_exit_comes_first(soup)
+    soup = parsed_with_quick_exit_first(response, status=500)
     assert len(soup.find_all("h1")) == 1
     assert "Something broke" not in text_of(soup)

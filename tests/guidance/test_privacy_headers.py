@@ -13,21 +13,6 @@ from tests.support.html import parse
 # Every test here that uses the site tree may share one: build it once (tests/conftest.py).
 SHARE_SITE_TREE = True
 
-# The whole public policy, directive by directive: nothing from another
-# origin, no inline script, no framing, no plugins.
-PUBLIC_POLICY = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
-    "font-src": ["'self'"],
-    "connect-src": ["'self'"],
-    "object-src": ["'none'"],
-    "base-uri": ["'none'"],
-    "frame-ancestors": ["'none'"],
-    "form-action": ["'self'"],
-}
-
 
 @pytest.fixture
 def public_paths(site_tree):
@@ -50,6 +35,15 @@ def csp_directives(header):
             name, *values = part.split()
             directives[name] = values
     return directives
+
+
+# The whole public policy, as the header a browser receives: nothing from
+# another origin, no inline script, no framing, no plugins.
+PUBLIC_POLICY = csp_directives(
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
 
 
 def loaded_resources(soup):

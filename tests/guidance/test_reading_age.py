@@ -155,13 +155,18 @@ HARD = (
 )
 
 
-def edit(client, page, text, publish):
-    data = guidance_form_data(
-        page.title,
+def edit_form(page, text, title=None):
+    """The page's edit form with one section whose paragraph is `text`."""
+    return guidance_form_data(
+        page.title if title is None else title,
         [("section_heading", {"heading": "What happens"}), ("paragraph", paragraph_text(text))],
         slug=page.slug,
         summary=page.summary,
     )
+
+
+def edit(client, page, text, publish):
+    data = edit_form(page, text)
     if publish:
         data["action-publish"] = "action-publish"
     response = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
@@ -215,12 +220,7 @@ def test_the_panel_describes_the_version_being_edited(client, site_tree):
 def test_an_autosave_sends_the_panel_again_for_the_version_just_saved(client, site_tree):
     client.force_login(member_of("Editors"))
     page = site_tree.guidance
-    data = guidance_form_data(
-        page.title,
-        [("section_heading", {"heading": "What happens"}), ("paragraph", paragraph_text(HARD))],
-        slug=page.slug,
-        summary=page.summary,
-    )
+    data = edit_form(page, HARD)
 
     response = client.post(
         reverse("wagtailadmin_pages:edit", args=[page.pk]), data, HTTP_ACCEPT="application/json"
@@ -241,12 +241,7 @@ def test_an_autosave_sends_the_panel_again_for_the_version_just_saved(client, si
 def test_a_form_with_errors_says_the_changes_are_not_saved(client, site_tree):
     client.force_login(member_of("Editors"))
     page = site_tree.guidance
-    data = guidance_form_data(
-        "",  # no title: the form comes back with an error
-        [("section_heading", {"heading": "What happens"}), ("paragraph", paragraph_text(HARD))],
-        slug=page.slug,
-        summary=page.summary,
-    )
+    data = edit_form(page, HARD, title="")  # no title: the form comes back with an error
 
     response = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
 

@@ -23,6 +23,7 @@ from wagtail.models import TaskState, WorkflowState
 from wagtail.signals import task_submitted
 
 from guidance.models import GuidancePage, SignpostingContact
+from tests.support import review
 from tests.support.faults import _Listener
 from tests.support.review import (
     act_on_contact,
@@ -36,7 +37,6 @@ from tests.support.review import (
     submit_page,
     task_state_of,
 )
-from tests.support.users import member_of
 
 MAIL_MODES = ["working", "no mail server", "server drops mid-way", "SMTP left unconfigured"]
 
@@ -76,20 +76,8 @@ def mail_mode(request, settings):
         yield mode
 
 
-@pytest.fixture
-def editor(db):
-    user = member_of("Editors", username="eddie")
-    user.first_name, user.last_name = "Eddie", "Editor"
-    user.save()
-    return user
-
-
-@pytest.fixture
-def reviewer(db):
-    user = member_of("Safeguarding reviewers", username="rita")
-    user.first_name, user.last_name = "Rita", "Reviewer"
-    user.save()
-    return user
+editor = review.editor
+reviewer = review.reviewer
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.models import WorkflowState
 
 from guidance.models import GuidancePage, SignpostingContact
+from tests.support import review
 from tests.support.html import parse_ok, text_of
 from tests.support.review import (
     act_on_contact,
@@ -37,20 +38,8 @@ SUBMITTED = "Outcome 21 means the police take no further action."
 COMMENT = "Say who decides on Outcome 21."
 
 
-@pytest.fixture
-def editor(db):
-    user = member_of("Editors", username="eddie")
-    user.first_name, user.last_name = "Eddie", "Editor"
-    user.save()
-    return user
-
-
-@pytest.fixture
-def reviewer(db):
-    user = member_of("Safeguarding reviewers", username="rita")
-    user.first_name, user.last_name = "Rita", "Reviewer"
-    user.save()
-    return user
+editor = review.editor
+reviewer = review.reviewer
 
 
 def workflow_action(action, comment=""):

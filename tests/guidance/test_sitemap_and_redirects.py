@@ -10,13 +10,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 
 from tests.guidance.factories import GuidancePageFactory
+from tests.support.clients import anonymous_get
 from tests.support.html import parse, parse_ok
 
 # Every test here that uses the site tree may share one: build it once (tests/conftest.py).
@@ -24,10 +24,6 @@ SHARE_SITE_TREE = True
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 SITE_ROOT = "http://localhost"  # the test Site's address (tests/conftest.py)
-
-
-def anonymous_get(path, **headers):
-    return Client().get(path, headers=headers)
 
 
 @pytest.fixture

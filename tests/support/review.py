@@ -2,15 +2,30 @@
 
 Each step posts what the admin's buttons post, as the user given, and
 returns the response. `task_state_of` is the step the object is waiting on.
+The `editor` (Eddie Editor) and `reviewer` (Rita Reviewer) fixtures are the
+two people of the workflow; a module names them at module level
+(`editor = review.editor`), which is how pytest finds them.
 """
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
 from tests.support.admin_forms import guidance_form_data, paragraph_text
+from tests.support.users import member_of
 
 CONTACT_EDIT = "wagtailsnippets_guidance_signpostingcontact:edit"
+
+
+@pytest.fixture
+def editor(db):
+    return member_of("Editors", "eddie", name="Eddie Editor")
+
+
+@pytest.fixture
+def reviewer(db):
+    return member_of("Safeguarding reviewers", "rita", name="Rita Reviewer")
 
 
 def as_user(user):

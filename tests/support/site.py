@@ -65,39 +65,46 @@ def make_home_site(**home_kwargs):
     return site, home
 
 
+# The two contacts the guidance pages show, as the factories take them.
+NSPCC = {
+    "name": "NSPCC helpline",
+    "helps_with": "Advice if you are worried about a child.",
+    "phone": "0808 800 5000",
+    "phone_hours": "24 hours a day",
+    "website": "https://www.nspcc.org.uk/",
+}
+STOP_IT_NOW = {
+    "name": "Stop It Now",
+    "helps_with": "Confidential advice if you are worried about how someone treats children.",
+    "phone": "0808 1000 900",
+    "phone_hours": "Monday to Thursday, 9am to 9pm",
+    "website": "https://www.stopitnow.org.uk/",
+}
+# The "Sexting" page's sections before its contacts: (heading, paragraph HTML).
+SEXTING_SECTIONS = [
+    ("Know the law", "<p>If you are under 18, sharing a sexual image is against the law.</p>"),
+    ("Police action", "<p>A police officer will establish the facts.</p>"),
+]
+
+
 def build_site_tree():
+    """Home → "Online safety" → "Sexting" (both contacts) and "Grooming" (the NSPCC only)."""
     site, home = make_home_site()
     topic = TopicPageFactory(
         parent=home,
         title="Online safety",
         summary="Sexting, grooming and staying safe online.",
     )
-    nspcc = SignpostingContactFactory(
-        name="NSPCC helpline",
-        helps_with="Advice if you are worried about a child.",
-        phone="0808 800 5000",
-        phone_hours="24 hours a day",
-        website="https://www.nspcc.org.uk/",
-    )
-    stop_it_now = SignpostingContactFactory(
-        name="Stop It Now",
-        helps_with="Confidential advice if you are worried about how someone treats children.",
-        phone="0808 1000 900",
-        phone_hours="Monday to Thursday, 9am to 9pm",
-        website="https://www.stopitnow.org.uk/",
-    )
+    nspcc = SignpostingContactFactory(**NSPCC)
+    stop_it_now = SignpostingContactFactory(**STOP_IT_NOW)
+    sections = [
+        block for heading, html in SEXTING_SECTIONS for block in (section(heading), paragraph(html))
+    ]
     guidance = GuidancePageFactory(
         parent=topic,
         title="Sexting",
         summary="What the law says about sharing sexual images, and where to get help.",
-        body=[
-            section("Know the law"),
-            paragraph("<p>If you are under 18, sharing a sexual image is against the law.</p>"),
-            section("Police action"),
-            paragraph("<p>A police officer will establish the facts.</p>"),
-            section("Guidance and support"),
-            contacts_block([nspcc, stop_it_now]),
-        ],
+        body=[*sections, section("Guidance and support"), contacts_block([nspcc, stop_it_now])],
     )
     other_guidance = GuidancePageFactory(
         parent=topic,
