@@ -5,7 +5,7 @@
  * Only staff load this: guidance.content_checks.SafeguardingContentCheckerItem
  * adds it to the user bar's media, after Wagtail's userbar.js. The rules, the
  * phone number and vague link patterns and the messages all come from
- * guidance/content_checks.py in the axe configuration (as each check's
+ * guidance/content_checks/ in the axe configuration (as each check's
  * options), so these functions and the warning after saving apply the same
  * rules.
  *
