@@ -12,11 +12,11 @@ number the pages' versions (`reports.history.version_numbers`).
   line break), cells a spreadsheet would run as a formula prefixed with `'`.
   The admin download starts with a byte-order mark so Excel reads the text
   as UTF-8; the command writes none (pipes and scripts do not want one).
-- XLSX: openpyxl's write-only mode; `submitted_at` is a real date cell (in
-  the site's time zone: Excel dates have none); every text cell is stored
-  as text, never as a formula, so it keeps the visitor's exact words. A
-  worksheet holds at most `XLSX_MAX_ROWS` responses; more raise
-  `TooManyRowsError`.
+- XLSX (`write_xlsx`, feedback/exports_xlsx.py): openpyxl's write-only
+  mode; `submitted_at` is a real date cell (in the site's time zone: Excel
+  dates have none); every text cell is stored as text, never as a formula,
+  so it keeps the visitor's exact words. A worksheet holds at most
+  `XLSX_MAX_ROWS` responses; more raise `TooManyRowsError`.
 
 `export_rows` defines every cell's value; the CSV writer (`csv_batches`)
 makes the same text as `csv.writer` would from those rows, several times
@@ -35,9 +35,6 @@ from itertools import islice
 from django.db import NotSupportedError, connections
 from django.db.models import CharField, Func
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from portal.spreadsheets import BOM, FORMULA_TRIGGERS, neutralise_formula
 
@@ -73,9 +70,6 @@ CHUNK_SIZE = 5000
 # An XLSX worksheet has 1,048,576 rows; the first holds the column names.
 XLSX_MAX_ROWS = 1_048_575
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_XLSX_WIDTHS = {"B": 18, "F": 40, "G": 40, "I": 22, "J": 40, "K": 80, "L": 12}
-# Responses keep the hour they were sent (docs/feedback_privacy.md): no seconds to show.
-XLSX_DATE_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 class TooManyRowsError(ValueError):
@@ -213,7 +207,7 @@ def _reasons(queryset):
 
 
 @contextmanager
-def _collector_paused():
+def collector_paused():
     """Hold off Python's cyclic garbage collector while one batch is built and written.
 
     Each row is a few new container objects, so a million rows set off
@@ -247,7 +241,7 @@ def _fetched(queryset):
         values = queryset.values_list("pk", "_submitted", *_QUERY_FIELDS[2:])
     rows = values.iterator(chunk_size=CHUNK_SIZE)
     while True:
-        with _collector_paused():
+        with collector_paused():
             batch = list(islice(rows, CHUNK_SIZE))
             if convert:
                 batch = [(pk, utc_text(at), *rest) for pk, at, *rest in batch]
@@ -318,7 +312,7 @@ def csv_batches(queryset):
         return made
 
     for batch in _fetched(queryset):
-        with _collector_paused():
+        with collector_paused():
             lines = []
             for pk, at, page_id, revision_id, title, path, useful, reason_id, comment in batch:
                 split = hours.get(at[:13])
@@ -366,84 +360,3 @@ def iter_csv(queryset, *, bom=True):
     yield buffer.getvalue().encode()
     for text, _ in csv_batches(queryset):
         yield text.encode()
-
-
-def _xlsx_cells(worksheet):
-    """A function giving a row's cells: empty ids empty, text always text, never a formula."""
-    illegal = ILLEGAL_CHARACTERS_RE.search
-
-    def cell(value):
-        if value == "":
-            return None
-        if not isinstance(value, str):
-            return value
-        if illegal(value):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)  # XML 1.0 cannot hold them
-        if value.startswith("="):
-            made = WriteOnlyCell(worksheet, value)
-            made.data_type = "s"  # openpyxl would store it as a formula
-            return made
-        return value
-
-    return cell
-
-
-class _XLSXDates:
-    """ISO 8601 text with an offset as an Excel date cell, in the site's time zone.
-
-    Excel dates carry no time zone, so the cell holds the local date and
-    time that the text names (the CSV keeps the offset). One cell is
-    reused for every row: write-only worksheets write each row as it is
-    appended, and a new styled cell per row cost a third of the XLSX time.
-    """
-
-    def __init__(self, worksheet):
-        self.cell = WriteOnlyCell(worksheet, datetime.datetime(2000, 1, 1))
-        self.cell.number_format = XLSX_DATE_FORMAT
-
-    def __call__(self, iso_text):
-        self.cell.value = datetime.datetime.fromisoformat(iso_text).replace(tzinfo=None)
-        return self.cell
-
-
-def write_xlsx(queryset, target, *, row_count=None):
-    """Write the export as XLSX to `target` (a path or binary file); return the row count.
-
-    `submitted_at` is a date cell (local time, shown to the hour); every
-    other cell as in `export_rows`. Raises `TooManyRowsError` before
-    writing anything when the responses do not fit on one worksheet. Pass
-    `row_count` when it is already known.
-    """
-    if row_count is None:
-        row_count = queryset.count()
-    if row_count > XLSX_MAX_ROWS:
-        raise TooManyRowsError(row_count)
-
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(title="Page feedback")
-    worksheet.freeze_panes = "A2"
-    for column, width in _XLSX_WIDTHS.items():
-        worksheet.column_dimensions[column].width = width
-    worksheet.append(EXPORT_COLUMNS)
-    date_cell = _XLSXDates(worksheet)
-    cell = _xlsx_cells(worksheet)
-    count = 0
-    rows = export_rows(queryset, neutralise=False)
-    while True:
-        with _collector_paused():
-            batch = list(islice(rows, CHUNK_SIZE))
-            count += len(batch)
-            if count > XLSX_MAX_ROWS:
-                raise TooManyRowsError(count)
-            for pk, submitted_at, *rest in batch:
-                worksheet.append(
-                    [
-                        pk,
-                        date_cell(submitted_at),
-                        *map(cell, rest),
-                    ]
-                )
-        if not batch:
-            break
-    workbook.save(target)
-    return count

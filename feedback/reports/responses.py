@@ -19,7 +19,7 @@ from wagtail.admin.ui.tables import Column, StatusFlagColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import HeaderButton
 
-from .. import exports
+from .. import exports, exports_xlsx
 from ..audit import log_export
 from ..models import DisclosurePhrase, FeedbackResponse
 from ..permissions import can_export_feedback
@@ -128,7 +128,7 @@ class FeedbackReportView(FeedbackPermissionMixin, ReportView):
         else:
             # Spooled to a temporary file, not memory; removed when the response closes.
             workbook = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-            exports.write_xlsx(responses, workbook, row_count=rows)
+            exports_xlsx.write_xlsx(responses, workbook, row_count=rows)
             workbook.seek(0)
             response = FileResponse(
                 workbook,

@@ -12,7 +12,8 @@ from django.core.management.base import CommandError
 from wagtail.models import Page
 
 from feedback.audit import log_export
-from feedback.exports import XLSX_MAX_ROWS, TooManyRowsError, write_csv, write_xlsx
+from feedback.exports import XLSX_MAX_ROWS, TooManyRowsError, write_csv
+from feedback.exports_xlsx import write_xlsx
 from feedback.management.base import FeedbackCommand
 from feedback.models import FeedbackResponse
 
