@@ -14,6 +14,7 @@ who did each step and the revision the reviewer saw is the one published.
 import importlib
 import logging
 import socket
+from functools import partial
 
 import pytest
 from django.apps import apps
@@ -135,38 +136,42 @@ def assert_mail(mode, caplog, *recipients):
     caplog.clear()
 
 
+@pytest.fixture
+def review_step(step, mail_mode, editor, reviewer, caplog):
+    """A step, then the review is consistent for both people and `notify` got its mail."""
+
+    def take(action, user, obj, *args, edit_url, notify=None, expect=302, **kwargs):
+        step(action, user, obj, *args, expect=expect, **kwargs)
+        assert_consistent(obj, editor, reviewer, edit_url=edit_url)
+        if notify is not None:
+            assert_mail(mail_mode, caplog, notify)
+
+    return take
+
+
 def test_a_page_review_survives_the_mail_server(
-    mail_mode, editor, reviewer, site_tree, step, caplog
+    editor, reviewer, site_tree, step, review_step, caplog
 ):
     caplog.set_level(logging.WARNING)
     page = site_tree.guidance
-    check = {"edit_url": page_edit_url(page)}
+    take = partial(review_step, edit_url=page_edit_url(page))
 
-    step(submit_page, editor, page, "First draft of the new law section.")
-    assert_consistent(page, editor, reviewer, **check)
-    assert_mail(mail_mode, caplog, reviewer)
-
-    step(act_on_page, reviewer, page, "reject", comment="Say what Outcome 21 means.")
-    assert_consistent(page, editor, reviewer, **check)
-    assert_mail(mail_mode, caplog, editor)
-
-    step(submit_page, editor, page, "Outcome 21 means no further police action.")
-    assert_consistent(page, editor, reviewer, **check)
+    take(submit_page, editor, page, "First draft of the new law section.", notify=reviewer)
+    reason = "Say what Outcome 21 means."
+    take(act_on_page, reviewer, page, "reject", comment=reason, notify=editor)
+    take(submit_page, editor, page, "Outcome 21 means no further police action.", notify=reviewer)
     reviewed = task_state_of(page).revision
     assert "Outcome 21 means no further police action." in str(reviewed.content["body"])
-    assert_mail(mail_mode, caplog, reviewer)
 
-    step(act_on_page, reviewer, page, "approve")
-    assert_consistent(page, editor, reviewer, **check)
-    assert_mail(mail_mode, caplog, editor)
+    take(act_on_page, reviewer, page, "approve", notify=editor)
     page = GuidancePage.objects.get(pk=page.pk)
     assert page.live_revision_id == reviewed.pk
     assert not page.has_unpublished_changes
 
-    step(submit_page, editor, page, "A change the editor then withdraws.")
+    withdrawn = "A change the editor then withdraws."
+    step(submit_page, editor, page, withdrawn)
     # The page is locked to the editor while in review: Wagtail cancels and shows the form again.
-    step(cancel_page_review, editor, page, "A change the editor then withdraws.", expect=200)
-    assert_consistent(page, editor, reviewer, **check)
+    take(cancel_page_review, editor, page, withdrawn, expect=200)
     assert page.get_workflow() and not page.workflow_in_progress
 
     actions = actions_by(page)
@@ -180,35 +185,28 @@ def test_a_page_review_survives_the_mail_server(
 
 
 def test_a_contact_review_survives_the_mail_server(
-    mail_mode, editor, reviewer, site_tree, step, caplog
+    editor, reviewer, site_tree, step, review_step, caplog
 ):
     caplog.set_level(logging.WARNING)
     contact = site_tree.nspcc
-    check = {"edit_url": contact_edit_url(contact)}
+    take = partial(review_step, edit_url=contact_edit_url(contact))
 
-    step(submit_contact, editor, contact, "0808 800 5001")
-    assert_consistent(contact, editor, reviewer, **check)
-    assert_mail(mail_mode, caplog, reviewer)
-
-    step(act_on_contact, reviewer, contact, "reject", comment="That is the fax line.")
-    assert_consistent(contact, editor, reviewer, **check)
-    assert_mail(mail_mode, caplog, editor)
-
-    step(submit_contact, editor, SignpostingContact.objects.get(pk=contact.pk), "0808 800 5002")
-    assert_consistent(contact, editor, reviewer, **check)
+    take(submit_contact, editor, contact, "0808 800 5001", notify=reviewer)
+    take(
+        act_on_contact, reviewer, contact, "reject", comment="That is the fax line.", notify=editor
+    )
+    take(submit_contact, editor, SignpostingContact.objects.get(pk=contact.pk), "0808 800 5002")
     reviewed = task_state_of(contact).revision
     assert reviewed.content["phone"] == "0808 800 5002"
 
-    step(act_on_contact, reviewer, contact, "approve")
-    assert_consistent(contact, editor, reviewer, **check)
+    take(act_on_contact, reviewer, contact, "approve")
     contact = SignpostingContact.objects.get(pk=contact.pk)
     assert contact.phone == "0808 800 5002"
     assert contact.live_revision_id == reviewed.pk
 
     step(submit_contact, editor, contact, "0808 800 5003")
     contact = SignpostingContact.objects.get(pk=contact.pk)
-    step(cancel_contact_review, editor, contact, expect=200)  # locked in review, as pages are
-    assert_consistent(contact, editor, reviewer, **check)
+    take(cancel_contact_review, editor, contact, expect=200)  # locked in review, as pages are
     assert SignpostingContact.objects.get(pk=contact.pk).phone == "0808 800 5002"
 
     actions = actions_by(contact)
