@@ -23,7 +23,7 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help venv install install-dev run test test-fast serve require-secret-key lint format audit check screenshots clean
+.PHONY: help venv install install-dev run test test-fast test-slow test-browser serve require-secret-key lint format audit check screenshots clean
 
 help: ## List the targets with what each does
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) \
@@ -63,11 +63,25 @@ run: install ## Local demo: migrate, load demo content, create a demo admin, ser
 	$(DEV_SETTINGS) WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-http://127.0.0.1:$${PORT:-8000}}" \
 		$(MANAGE) runserver "127.0.0.1:$${PORT:-8000}"
 
-test: install-dev $(NODE_STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium, Java and Node); pass PYTEST_ARGS=...
-	$(TEST_SETTINGS) $(BIN)/python -m pytest $(PYTEST_ARGS)
+# The tests run in parallel (pytest-xdist: one worker per core, each with its
+# own test database; a module's tests stay on one worker) and in a random
+# order (pytest-randomly prints its seed; `PYTEST_ARGS="-p randomly
+# --randomly-seed=N"` repeats an order, `-p no:randomly` turns it off).
+# PYTEST_WORKERS=0 runs everything in this one process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(TEST_SETTINGS) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
-test-fast: install-dev ## Everything but the browser tests: no Chromium, Node or Java needed
-	$(TEST_SETTINGS) $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+test: install-dev $(NODE_STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium, Java and Node); pass PYTEST_ARGS=...
+	$(PYTEST) $(PYTEST_ARGS)
+
+test-fast: install-dev ## Everything but the slow and browser tests (no servers, no fuzzing; no Chromium, Node or Java needed)
+	$(PYTEST) -m "not slow and not browser" $(PYTEST_ARGS)
+
+test-slow: install-dev ## Only the slow tests: app servers, outages, faults, fuzzing (FUZZ_EXAMPLES=N for more)
+	$(PYTEST) -m "slow and not browser" $(PYTEST_ARGS)
+
+test-browser: install-dev $(NODE_STAMP) ## Only the browser tests (Chromium, axe, Nu Html Checker, Lighthouse)
+	$(PYTEST) -m browser $(PYTEST_ARGS)
 
 # No --access-logfile on purpose: gunicorn's access log would record every
 # visitor's IP address and user agent next to the sensitive page they read.

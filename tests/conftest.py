@@ -8,11 +8,13 @@ pages and the contacts they show, built per test or once per module.
 import copy
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from wagtail.test.utils import page_tests
 
 from guidance import help_contacts, quick_exit
+from tests.support import adversarial_tally
 from tests.support.site import build_site_tree
 
 # WagtailPageTestCase logs in with AUTHENTICATION_BACKENDS[0], which is
@@ -43,6 +45,20 @@ def collected_static(tmp_path_factory):
     env = production_env(tmp_path_factory.mktemp("static"))
     manage_ok("collectstatic", "--noinput", env=env)
     return env["DJANGO_STATIC_ROOT"]
+
+
+@pytest.fixture(scope="session")
+def demo_databases(tmp_path_factory):
+    """The demo site's database migrated once per session (per xdist worker), for app servers.
+
+    `demo_databases.fill(url)` makes the database at `url` (a SQLite file, or
+    a database on the suite's PostgreSQL server) a copy of it.
+    """
+    from tests.support.servers import DemoDatabases
+
+    databases = DemoDatabases(tmp_path_factory.mktemp("demo-database"))
+    yield databases
+    databases.drop()
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +100,46 @@ def site_tree(shared_site_tree, db):
     return build_site_tree()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file in this run's (this xdist worker's) temporary folder.
+
+    Not Django's default shared in-memory database: a live server's request
+    threads would share the test's one connection with each other and with
+    the test ("cannot start a transaction within a transaction"). A file of
+    its own per worker and per run: runs side by side never meet. Nothing
+    is synced to disk (the file is thrown away).
+    """
+    for database in settings.DATABASES.values():
+        if database["ENGINE"] != "django.db.backends.sqlite3":
+            continue
+        test = database.setdefault("TEST", {})
+        if not test.get("NAME"):
+            test["NAME"] = str(tmp_path_factory.getbasetemp() / "test-db.sqlite3")
+        database.setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous=OFF"
+
+
+# xdist (`-n auto --dist loadgroup`): a module's tests stay on one worker, so
+# its module-scoped servers start once; modules that share a Redis database
+# (which their fixtures flush) run on the same worker, one after the other.
+SHARED_REDIS_GROUPS = {
+    "tests/adversarial/test_faults.py": "redis-db-12",
+    "tests/adversarial/test_load.py": "redis-db-12",
+    "tests/test_near_cache.py": "redis-db-10",
+    "tests/test_page_cache.py": "redis-db-10",
+}
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """The `scale_out` tests need PostgreSQL: on any other database they are deselected."""
+    """Each test's xdist group (before xdist reads it), and `scale_out` off PostgreSQL.
+
+    The `scale_out` tests need PostgreSQL: on any other database they are deselected.
+    """
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            path = item.nodeid.split("::", 1)[0]
+            item.add_marker(pytest.mark.xdist_group(SHARED_REDIS_GROUPS.get(path, path)))
     import os
 
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
@@ -100,3 +154,33 @@ def pytest_collection_modifyitems(config, items):
                 f"{len(deselected)} scale_out tests deselected: they run only on PostgreSQL "
                 "(DATABASE_URL=postgres://...)"
             )
+
+
+# Under xdist the tests run in worker processes, and what they count (the
+# adversarial tally, the browser figures) would stay there: each worker hands
+# its part over when it finishes (`config.workeroutput`), and the main
+# process prints the whole.
+WORKER_OUTPUTS = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    WORKER_OUTPUTS.append(getattr(node, "workeroutput", {}))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if not WORKER_OUTPUTS:
+        return  # no workers: the adversarial and browser conftests print their own
+    figures = {}
+    for output in WORKER_OUTPUTS:
+        for section, lines in output.get("figures", {}).items():
+            figures.setdefault(section, []).extend(lines)
+    for section, lines in figures.items():
+        terminalreporter.section(section)
+        for line in lines:
+            terminalreporter.write_line(line)
+    parts = [output["adversarial"] for output in WORKER_OUTPUTS if "adversarial" in output]
+    if parts:
+        for part in parts:
+            adversarial_tally.add_worker_part(part)
+        terminalreporter.write_line(adversarial_tally.tally_line())

@@ -40,6 +40,8 @@ from tests.support.servers import (
     stop,
 )
 
+pytestmark = pytest.mark.slow  # starts gunicorn against databases migrated in a subprocess
+
 SEED_PAGE = "/online-safety/sexting/"
 NEUTRAL_URL = "https://neutral.example/weather"
 BUILT_IN_NEUTRAL_URL = "https://www.bbc.co.uk/weather"
@@ -65,7 +67,7 @@ class App:
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def app(tmp_path_factory, demo_databases, collected_static):
     """The demo site on gunicorn, with a database the tests can take away."""
     tmp_path = tmp_path_factory.mktemp("outages")
     is_postgres = suite_database_url().startswith(("postgres://", "postgresql://"))
@@ -73,12 +75,14 @@ def app(tmp_path_factory):
     # A new database connection per request, so SQLite notices its file has gone;
     # no page cache, so every page here is rendered (cached pages: cached_app).
     env = production_env(
-        tmp_path, DATABASE_URL=database.url, DATABASE_CONN_MAX_AGE="0", PAGE_CACHE_MAX_AGE="0"
+        tmp_path,
+        DATABASE_URL=database.url,
+        DATABASE_CONN_MAX_AGE="0",
+        PAGE_CACHE_MAX_AGE="0",
+        DJANGO_STATIC_ROOT=collected_static,
     )
     try:
-        manage_ok("migrate", "--noinput", env=env)
-        manage_ok("load_demo_content", env=env)
-        manage_ok("collectstatic", "--noinput", env=env)
+        demo_databases.fill(database.url)  # migrated, with the demo content
         manage_ok("shell", "-c", SET_NEUTRAL_URL, env=env)
         process, port = start_gunicorn(env, tmp_path / "gunicorn.log")
         try:
@@ -282,13 +286,11 @@ def test_hanging_database_readiness_fails_in_time(hanging_database_app):
 
 
 @pytest.fixture(scope="module", params=["refused", "hanging"])
-def redis_down_app(request, tmp_path_factory):
+def redis_down_app(request, tmp_path_factory, demo_databases, collected_static):
     """The demo site with REDIS_URL pointing at a Redis that is not there, or never answers."""
     tmp_path = tmp_path_factory.mktemp(f"redis-{request.param}")
-    env = production_env(tmp_path)
-    manage_ok("migrate", "--noinput", env=env)
-    manage_ok("load_demo_content", env=env)
-    manage_ok("collectstatic", "--noinput", env=env)
+    env = production_env(tmp_path, DJANGO_STATIC_ROOT=collected_static)
+    demo_databases.fill(env["DATABASE_URL"])  # migrated, with the demo content
     manage_ok("shell", "-c", SET_NEUTRAL_URL, env=env)
     with SilentListener() as silent:
         redis_port = closed_port() if request.param == "refused" else silent.port

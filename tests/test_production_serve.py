@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from tests.support.servers import (
-    BASE_DIR,
     get,
     manage,
     manage_ok,
@@ -23,6 +22,8 @@ from tests.support.servers import (
     start_gunicorn,
     stop,
 )
+
+pytestmark = pytest.mark.slow  # starts gunicorn against a database migrated in a subprocess
 
 ONE_YEAR = 365 * 24 * 60 * 60
 
@@ -39,15 +40,12 @@ class ServedSite:
 
 
 @pytest.fixture(scope="module")
-def served_site(tmp_path_factory):
-    """A migrated site with demo content (when the command exists), served by gunicorn."""
+def served_site(tmp_path_factory, demo_databases, collected_static):
+    """A migrated site with demo content, served by gunicorn (static files collected once)."""
     tmp_path = tmp_path_factory.mktemp("production")
-    env = production_env(tmp_path)
-    manage_ok("migrate", "--noinput", env=env)
-    demo_loaded = (BASE_DIR / "guidance/management/commands/load_demo_content.py").exists()
-    if demo_loaded:
-        manage_ok("load_demo_content", env=env)
-    manage_ok("collectstatic", "--noinput", env=env)
+    env = production_env(tmp_path, DJANGO_STATIC_ROOT=collected_static)
+    demo_databases.fill(env["DATABASE_URL"])  # migrated, with the demo content
+    demo_loaded = True
 
     log_path = tmp_path / "gunicorn.log"
     process, port = start_gunicorn(env, log_path)

@@ -34,7 +34,6 @@ import secrets
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +58,7 @@ from tests.support.servers import (
 )
 from tests.support.staff_browser import StaffBrowser
 
-pytestmark = pytest.mark.scale_out
+pytestmark = [pytest.mark.scale_out, pytest.mark.slow]
 
 SEED_PAGE = "/online-safety/sexting/"
 TOPIC_PAGE = "/online-safety/"
@@ -199,7 +198,7 @@ print(
 
 
 @pytest.fixture(scope="module")
-def stack(request, tmp_path_factory, database, redis_url):
+def stack(tmp_path_factory, database, redis_url, demo_databases, collected_static):
     """The demo site on app servers A and B, Varnish in front, one database, one Redis."""
     folder = tmp_path_factory.mktemp("scale-out")
     env = production_env(
@@ -214,21 +213,8 @@ def stack(request, tmp_path_factory, database, redis_url):
         DATABASE_CONNECT_TIMEOUT="10",
         DATABASE_STATEMENT_TIMEOUT_MS="15000",
     )
-    # Migrations run while the static files are collected (both take a while).
-    migrate = subprocess.Popen(
-        [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        env["DJANGO_STATIC_ROOT"] = request.getfixturevalue("collected_static")
-    finally:
-        output, _ = migrate.communicate(timeout=300)
-    assert migrate.returncode == 0, output
-    manage_ok("load_demo_content", env=env)
+    env["DJANGO_STATIC_ROOT"] = collected_static
+    demo_databases.fill(database.url)  # migrated, with the demo content
     totp_key = secrets.token_hex(20)
     created = manage_ok(
         "shell",

@@ -70,7 +70,8 @@ def variables_set_in_makefile():
     text = (ROOT / "Makefile").read_text()
     defaults = set(re.findall(r"^([A-Z][A-Z0-9_]+) \?=", text, flags=re.MULTILINE))
     shell_reads = set(re.findall(r"\$\$\{([A-Z][A-Z0-9_]+):-", text))
-    internal = {"PYTHON", "PYTEST_ARGS"}  # the Makefile's own knobs, documented by `make help`
+    # The Makefile's own knobs, documented by `make help`.
+    internal = {"PYTHON", "PYTEST_ARGS", "PYTEST_WORKERS"}
     return (defaults | shell_reads) - internal
 
 

@@ -17,41 +17,9 @@ after both databases:
     9 faults survived, 0 feedback responses lost
 """
 
-import re
-from dataclasses import dataclass
-
 import pytest
 
-CASES = 25
-CASE_NAME = re.compile(r"::test_t(\d\d)_")
-TALLY_PREFIX = "Adversarial tally:"
-
-
-@dataclass
-class Tally:
-    bad_inputs: int = 0
-    faults: int = 0
-    accepted: int = 0
-    stored: int = 0
-
-    def tried(self, count=1):
-        self.bad_inputs += count
-
-    def survived(self, count=1):
-        self.faults += count
-
-    def responses(self, *, accepted, stored):
-        self.accepted += accepted
-        self.stored += stored
-
-    @property
-    def lost(self):
-        return self.accepted - self.stored
-
-
-TALLY = Tally()
-# Case number -> True while every test of that case has passed.
-OUTCOMES = {}
+from tests.support.adversarial_tally import CASE_NAME, OUTCOMES, TALLY, tally_line, worker_part
 
 
 @pytest.fixture
@@ -69,18 +37,16 @@ def pytest_runtest_logreport(report):
         OUTCOMES[case] = OUTCOMES.get(case, True) and not failed
 
 
-def tally_line():
-    passed = sum(1 for ok in OUTCOMES.values() if ok)
-    not_run = CASES - len(OUTCOMES)
-    line = (
-        f"{TALLY_PREFIX} {passed}/{CASES} cases passed, {TALLY.bad_inputs} bad inputs tried, "
-        f"{TALLY.faults} faults survived, {TALLY.lost} feedback responses lost"
-    )
-    if not_run:
-        line += f" ({not_run} cases not run here)"
-    return line
+def pytest_sessionfinish(session):
+    """An xdist worker hands its counts to the main process (tests/conftest.py prints them)."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None and OUTCOMES:
+        output["adversarial"] = worker_part()
 
 
 def pytest_terminal_summary(terminalreporter):
+    config = terminalreporter.config
+    if config.pluginmanager.has_plugin("dsession") or hasattr(config, "workeroutput"):
+        return  # under xdist: tests/conftest.py prints the workers' counts added up
     if OUTCOMES:
         terminalreporter.write_line(tally_line())

@@ -52,6 +52,8 @@ from tests.support.servers import (
 )
 from tests.support.staff_browser import StaffBrowser
 
+pytestmark = pytest.mark.slow  # starts gunicorn, proxies and a second release; migrates
+
 REDIS_DB = 12  # tests/test_scale_out.py uses 11
 SEED_PAGE = "/online-safety/sexting/"
 NEVER_VISITED_PAGE = "/online-safety/online-grooming/"
@@ -80,7 +82,7 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, collected_static):
+def stack(tmp_path_factory, collected_static, demo_databases):
     """The demo site on gunicorn, its database and Redis each behind a switchable proxy."""
     tmp_path = tmp_path_factory.mktemp("faults")
     database = postgres_database(tmp_path) if IS_POSTGRES else sqlite_database(tmp_path)
@@ -97,8 +99,7 @@ def stack(tmp_path_factory, collected_static):
         DJANGO_STATIC_ROOT=collected_static,
     )
     try:
-        manage_ok("migrate", "--noinput", env=env)
-        manage_ok("load_demo_content", env=env)
+        demo_databases.fill(database.url)  # migrated, with the demo content
         manage_ok("shell", "-c", CREATE_STAFF, env=env)
         log_path = tmp_path / "gunicorn.log"
         process, port = start_gunicorn(env, log_path, workers=WORKERS, threads=THREADS)

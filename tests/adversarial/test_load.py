@@ -20,14 +20,17 @@ from tests.support.servers import BASE_DIR
 USERS, SECONDS = 50, 10
 REDIS_DB = 12  # shared with tests/adversarial/test_faults.py, which flushes it when done
 
-pytestmark = pytest.mark.skipif(
-    not suite_database_url().startswith(("postgres://", "postgresql://")),
-    reason=(
-        "PostgreSQL only: bench/load.py measures the production stack (its own PostgreSQL "
-        "database, Redis, gunicorn); SQLite cannot serve several workers. It runs in the "
-        "suite's PostgreSQL run (.ci/run)"
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not suite_database_url().startswith(("postgres://", "postgresql://")),
+        reason=(
+            "PostgreSQL only: bench/load.py measures the production stack (its own PostgreSQL "
+            "database, Redis, gunicorn); SQLite cannot serve several workers. It runs in the "
+            "suite's PostgreSQL run (.ci/run)"
+        ),
     ),
-)
+]
 
 
 def figure(pattern, output):

@@ -153,7 +153,17 @@ def _restore_serialized_database_contents(_serialized_database_contents):
         connections[alias]._test_serialized_contents = contents
 
 
+def pytest_sessionfinish(session):
+    """An xdist worker hands its figures to the main process (tests/conftest.py prints them)."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None and FIGURES:
+        output["figures"] = FIGURES
+
+
 def pytest_terminal_summary(terminalreporter):
+    config = terminalreporter.config
+    if config.pluginmanager.has_plugin("dsession") or hasattr(config, "workeroutput"):
+        return  # under xdist: tests/conftest.py prints what the workers sent
     for section, lines in FIGURES.items():
         terminalreporter.section(section)
         for line in lines:

@@ -5,9 +5,11 @@ tests/test_outages.py). Every file a run writes lives under the folder the
 test gives, so the working tree is untouched.
 """
 
+import contextlib
 import http.client
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,6 +18,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import dj_database_url
+import psycopg2
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -149,3 +153,76 @@ def stop(process):
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)  # its own session: only gunicorn and its workers
         process.wait(timeout=10)
+
+
+class DemoDatabases:
+    """The demo site's database, migrated and loaded once, copied for each server that needs one.
+
+    The `demo_databases` fixture (tests/conftest.py) holds one per session,
+    so one per xdist worker. The template is made on first use, by
+    `manage.py migrate` and `load_demo_content` in a subprocess, as a module
+    fixture used to do for itself: a SQLite file is then copied, a
+    PostgreSQL database made with `CREATE DATABASE ... TEMPLATE`.
+    """
+
+    def __init__(self, folder):
+        self.folder = folder
+        self._sqlite = None
+        self._postgres = None  # (server settings, template database name)
+
+    def fill(self, url):
+        """Make the (empty or missing) database at `url` a copy of the demo database."""
+        target = dj_database_url.parse(url)
+        if target["ENGINE"] == "django.db.backends.sqlite3":
+            shutil.copyfile(self._sqlite_template(), target["NAME"])
+            return
+        server, template = self._postgres_template()
+        with self._admin(server) as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{target["NAME"]}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{target["NAME"]}" TEMPLATE "{template}"')
+
+    def _sqlite_template(self):
+        if self._sqlite is None:
+            path = self.folder / "demo.sqlite3"
+            self._load(f"sqlite:///{path}")
+            self._sqlite = path
+        return self._sqlite
+
+    def _postgres_template(self):
+        if self._postgres is None:
+            server = dj_database_url.parse(os.environ["DATABASE_URL"])
+            name = f"demo_template_{secrets.token_hex(4)}"
+            with self._admin(server) as cursor:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+            self._postgres = (server, name)
+            host, port = server["HOST"] or "127.0.0.1", server["PORT"] or 5432
+            self._load(f"postgres://{server['USER']}@{host}:{port}/{name}")
+        return self._postgres
+
+    def _load(self, url):
+        env = production_env(self.folder, DATABASE_URL=url)
+        manage_ok("migrate", "--noinput", env=env)
+        manage_ok("load_demo_content", env=env)
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _admin(server):
+        """A cursor on the server's `postgres` database, in autocommit (CREATE/DROP DATABASE)."""
+        connection = psycopg2.connect(
+            host=server["HOST"] or "127.0.0.1",
+            port=server["PORT"] or 5432,
+            user=server["USER"],
+            dbname="postgres",
+        )
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                yield cursor
+        finally:
+            connection.close()
+
+    def drop(self):
+        if self._postgres is not None:
+            server, name = self._postgres
+            with self._admin(server) as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
