@@ -139,6 +139,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             " -c idle_in_transaction_session_timeout=60000"
         ),
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every admin POST is one transaction (portal.middleware.AtomicAdminWritesMiddleware).
+    # SQLite's default (DEFERRED) takes the write lock at the first write, and
+    # when another writer holds it that upgrade fails at once ("database is
+    # locked", a 503) without waiting: IMMEDIATE takes it at BEGIN, where the
+    # busy timeout applies, so two overlapping saves (autosave beside another
+    # admin request) queue instead. The wait is bounded like PostgreSQL's
+    # lock timeout (seconds here, as sqlite3's busy timeout).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=DATABASE_LOCK_TIMEOUT_MS / 1000,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Whole-page cache for anonymous visitors (portal/page_cache.py), in seconds:
