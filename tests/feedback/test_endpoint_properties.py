@@ -4,13 +4,17 @@ Runs on whichever database the suite uses (SQLite and PostgreSQL in CI):
 PostgreSQL rejects NUL bytes, so this is where a missed one would show.
 """
 
+import pytest
 from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from feedback.models import COMMENT_MAX_LENGTH, FeedbackResponse
+from tests.support.fuzzing import hypothesis_examples
 from tests.support.site import build_site_tree
+
+pytestmark = pytest.mark.slow  # fuzzes the endpoint (hypothesis)
 
 FIELD_NAMES = ["page", "useful", "reason", "comment", "giraffe", "extra"]
 any_text = st.text(max_size=1500) | st.sampled_from(["", "yes", "no", "other", "\x00", "1"])
@@ -47,12 +51,20 @@ class FeedbackEndpointPropertiesTest(TestCase):
         if response.status_code >= 400:
             assert len(stored) == before
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=hypothesis_examples(len(FIELD_NAMES) + 3),  # the form's fields, 3 headers
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(data=form_data, request_headers=headers)
     def test_arbitrary_fields_never_break_the_endpoint(self, data, request_headers):
         self._check(data, request_headers)
 
-    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=hypothesis_examples(3),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(
         useful=st.sampled_from(["yes", "no", "", "YES", "maybe"]),
         reason=st.sampled_from(["", "parent-carer", "other", "nope"]),
