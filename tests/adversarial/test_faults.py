@@ -337,7 +337,8 @@ def feedback_table_locked(stack):
 
     PostgreSQL: `LOCK TABLE ... IN ACCESS EXCLUSIVE MODE`, which the app's
     insert waits on for lock_timeout. SQLite: `BEGIN EXCLUSIVE` on the file,
-    which every query of the app waits on for sqlite3's busy timeout (5 s).
+    which every query of the app waits on for its busy timeout (the
+    database's `timeout` option, DATABASE_LOCK_TIMEOUT_MS: 3 s).
     """
     if IS_POSTGRES:
         holder = server_connection(stack)
