@@ -168,3 +168,53 @@ def test_an_upward_import_breaks_the_contracts(tmp_path, module, upward_import, 
 
     assert result.returncode != 0
     assert f"{broken_contract}" in result.stdout.split("Broken contracts", 1)[-1]
+
+
+APP_PACKAGES = ("guidance", "feedback", "portal")
+MAX_MODULE_LINES = 400
+# Long by nature: the demo site's own words.
+LONG_MODULES_ALLOWED = {Path("guidance/demo_content.py")}
+# Imported on first use, by design: textstat loads NLTK (a third of a second),
+# which serving pages never needs (guidance/reading_age.py).
+FUNCTION_IMPORTS_ALLOWED = {(Path("guidance/reading_age.py"), "_textstat")}
+
+
+def app_modules():
+    for package in APP_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            relative = path.relative_to(ROOT)
+            if "migrations" not in relative.parts:
+                yield relative, path
+
+
+def test_no_module_of_the_apps_is_over_400_lines():
+    """A module past 400 lines becomes a package or sheds a part (docs/architecture.md)."""
+    long_modules = [
+        f"{relative}: {lines} lines"
+        for relative, path in app_modules()
+        if relative not in LONG_MODULES_ALLOWED
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    ]
+
+    assert long_modules == []
+
+
+def test_imports_inside_functions_only_in_ready_and_admin_hooks():
+    """No import hides in a function to break a cycle: the layers and the models' place do."""
+    hidden = []
+    for relative, path in app_modules():
+        if relative.name == "wagtail_hooks.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if function.name == "ready" or (relative, function.name) in FUNCTION_IMPORTS_ALLOWED:
+                continue
+            hidden += [
+                f"{relative}:{node.lineno} in {function.name}()"
+                for node in ast.walk(function)
+                if isinstance(node, ast.Import | ast.ImportFrom)
+            ]
+
+    assert hidden == []
