@@ -29,31 +29,35 @@ TESTS = ROOT / "tests"
 
 
 def imported_modules(path, package):
-    """Every module a file imports (at the top or inside a function), relative ones resolved.
+    """(line, modules) for each import in a file, at the top or inside a function.
 
-    `from a.b import c` counts as importing `a.b` and `a.b.c`: c may be a module.
+    Relative imports are resolved against `package`; `from a.b import c`
+    gives `a.b` and `a.b.c`, since c may be a module.
     """
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
+            yield node.lineno, [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = package.split(".")[: len(package.split(".")) - node.level + 1]
             module = ".".join([*base, node.module] if node.level else [node.module or ""])
             module = module.strip(".")
-            yield module
-            yield from (f"{module}.{alias.name}" for alias in node.names)
+            yield node.lineno, [module, *(f"{module}.{alias.name}" for alias in node.names)]
+
+
+def is_test_module_or_conftest(module):
+    return any(part.startswith("test_") or part == "conftest" for part in module.split("."))
 
 
 def imports_of_test_modules(tests_folder):
-    """Each import under `tests_folder` of a `test_*` module or a conftest, as "file: module"."""
+    """Each import under `tests_folder` of a `test_*` module or a conftest: "file:line module"."""
     offenders = []
     for path in sorted(tests_folder.rglob("*.py")):
         relative = path.relative_to(tests_folder.parent)
         package = ".".join(relative.parent.parts)
-        for module in imported_modules(path, package):
-            parts = module.split(".")
-            if any(part.startswith("test_") or part == "conftest" for part in parts):
-                offenders.append(f"{relative}: {module}")
+        for line, modules in imported_modules(path, package):
+            caught = [module for module in modules if is_test_module_or_conftest(module)]
+            if caught:
+                offenders.append(f"{relative}:{line} {caught[0]}")
     return offenders
 
 

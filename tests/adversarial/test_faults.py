@@ -495,18 +495,6 @@ def start_old_gunicorn(code, env, log_path):
     return process, port
 
 
-def run_manage(code, env, *args, timeout=300):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=code,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
 @pytest.mark.skipif(
     not IS_POSTGRES,
     reason=(
@@ -536,7 +524,7 @@ def test_t22_migrations_under_load(stack, tmp_path, tally):
             ("load_demo_content",),
             ("collectstatic", "--noinput"),
         ):
-            result = run_manage(code, env, *step)
+            result = manage(*step, env=env, cwd=code)
             assert result.returncode == 0, result.stderr[-2000:]
         process, port = start_old_gunicorn(code, env, tmp_path / "previous.log")
         page = seed_page_id(port)

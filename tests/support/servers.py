@@ -48,10 +48,11 @@ def production_env(tmp_path, **overrides):
     return env
 
 
-def manage(*args, env, timeout=300):
+def manage(*args, env, timeout=300, cwd=BASE_DIR):
+    """`manage.py` of this tree, or of the release checked out at `cwd`."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
