@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from tests.support.browser import AXE, AXE_OPTIONS, describe
+from tests.support.browser import AXE, AXE_OPTIONS, describe, sign_in_with_the_form
 
 PASSWORD = "a long staff passphrase"
 WIDTH = 1280
@@ -30,10 +30,7 @@ def signed_in_tab(browser, base_url, username, group):
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:
-        page.goto(f"{base_url}/admin/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in_with_the_form(page, base_url, username, PASSWORD)
         page.wait_for_url(f"{base_url}/admin/")
         yield page
     finally:

@@ -6,12 +6,10 @@ Content-Security-Policy violation in any frame, the preview included, is
 recorded; there must be none, and the published change must reach visitors.
 """
 
-import base64
-import time
-
 import pytest
 from django.contrib.auth import get_user_model
-from django_otp.oath import TOTP
+
+from tests.support.browser import confirm_with_an_authenticator_code, sign_in_with_the_form
 
 pytestmark = pytest.mark.browser
 
@@ -50,10 +48,7 @@ def admin_page(browser):
 
 
 def sign_in(page, live_server):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("comms.officer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with_the_form(page, live_server.url, "comms.officer", PASSWORD)
     page.wait_for_url(f"{live_server.url}/admin/")
 
 
@@ -119,19 +114,12 @@ def test_two_step_sign_in_set_up_in_the_browser_with_no_csp_violation(
 ):
     settings.STAFF_TWO_FACTOR_REQUIRED = True
     page = admin_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("comms.officer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with_the_form(page, live_server.url, "comms.officer", PASSWORD)
 
     page.wait_for_url(f"{live_server.url}/admin/two-factor/set-up/**")
     qr_code = page.get_by_role("img", name="QR code for your authenticator app")
     assert qr_code.evaluate("image => image.naturalWidth") > 0  # the SVG loaded
-    key = page.locator("[data-two-factor-key]").inner_text().replace(" ", "")
-    totp = TOTP(base64.b32decode(key), 30, 0, 6, 0)
-    totp.time = time.time()
-    page.get_by_label("Code from your authenticator app").fill(f"{totp.token():06d}")
-    page.get_by_role("button", name="Confirm and continue").click()
+    confirm_with_an_authenticator_code(page)
 
     # The recovery codes, shown once, then on to the admin.
     page.wait_for_url(f"{live_server.url}/admin/two-factor/recovery-codes/**")

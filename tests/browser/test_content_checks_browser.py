@@ -20,6 +20,7 @@ from guidance.content_checks import (
 )
 from guidance.models import GuidancePage
 from tests.guidance.factories import GuidancePageFactory
+from tests.support.browser import sign_in_with_the_form
 from tests.support.checks import DEMO_SLUGS, DEMO_TRIPS
 
 pytestmark = pytest.mark.browser
@@ -62,10 +63,7 @@ def staff_page(browser):
 
 def sign_in(page, live_server):
     get_user_model().objects.create_superuser("comms", "comms@example.org", PASSWORD)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("comms")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with_the_form(page, live_server.url, "comms", PASSWORD)
     page.wait_for_url(f"{live_server.url}/admin/")
 
 

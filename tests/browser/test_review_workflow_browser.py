@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import WorkflowState
 
+from tests.support.browser import sign_in_with_the_form
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long staff passphrase"
@@ -34,10 +36,7 @@ def signed_in(browser, live_server, username):
     context = browser.new_context()
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with_the_form(page, live_server.url, username, PASSWORD)
     page.wait_for_url(f"{live_server.url}/admin/")
     return page
 

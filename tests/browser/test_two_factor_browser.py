@@ -6,15 +6,17 @@ box, visibly, or the page just seems to reload. The recovery codes are shown
 once after the app is confirmed, and one of them then signs in.
 """
 
-import base64
-import time
-
 import pytest
 from django.contrib.auth import get_user_model
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.support.browser import AXE, AXE_OPTIONS, describe
+from tests.support.browser import (
+    AXE,
+    AXE_OPTIONS,
+    confirm_with_an_authenticator_code,
+    describe,
+    sign_in_with_the_form,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -42,10 +44,7 @@ def axe_violations(page):
 
 
 def sign_in_with_password(page, base_url):
-    page.goto(f"{base_url}/admin/login/")
-    page.get_by_label("Username").fill("comms.officer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with_the_form(page, base_url, "comms.officer", PASSWORD)
 
 
 def unthrottle():
@@ -65,11 +64,7 @@ def test_wrong_codes_are_said_and_a_recovery_code_signs_in(tab, live_server, off
     assert axe_violations(page) == ""
 
     unthrottle()
-    key = page.locator("[data-two-factor-key]").inner_text().replace(" ", "")
-    totp = TOTP(base64.b32decode(key), 30, 0, 6, 0)
-    totp.time = time.time()
-    page.get_by_label("Code from your authenticator app").fill(f"{totp.token():06d}")
-    page.get_by_role("button", name="Confirm and continue").click()
+    confirm_with_an_authenticator_code(page)
     page.wait_for_url(f"{live_server.url}/admin/two-factor/recovery-codes/**")
     assert page.get_by_role("heading", level=1).inner_text() == "Your new recovery codes"
     codes = page.locator("[data-recovery-codes] code").all_inner_texts()

@@ -27,7 +27,7 @@ from guidance.models import GuidancePage, SafetySettings
 from guidance.reading_age import word_count, words_in
 from tests.browser.admin_screens import PASSWORD, WIDTH
 from tests.guidance.factories import GuidancePageFactory, paragraph
-from tests.support.browser import NEUTRAL_URL
+from tests.support.browser import NEUTRAL_URL, sign_in_with_the_form
 from tests.support.checks import WORDS_AS_THE_BROWSER_COUNTS
 from tests.support.site import build_site_tree
 
@@ -121,10 +121,7 @@ def _signed_in_editor(browser, base_url):
     context = browser.new_context(viewport={"width": WIDTH, "height": 900})
     context.set_default_timeout(20_000)
     tab = context.new_page()
-    tab.goto(f"{base_url}/admin/login/")
-    tab.get_by_label("Username").fill("ed.words")
-    tab.get_by_label("Password").fill(PASSWORD)
-    tab.get_by_role("button", name="Sign in").click()
+    sign_in_with_the_form(tab, base_url, "ed.words", PASSWORD)
     tab.wait_for_url(f"{base_url}/admin/")
     return tab
 

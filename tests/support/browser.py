@@ -4,12 +4,16 @@ tests/browser/conftest.py launches `CHROMIUM` and answers `NEUTRAL_URL`
 with a stub page; tests add lines to the end-of-run report with
 `report_figure` (the conftest prints `FIGURES`). axe runs with the same
 rules and tags on every page and admin screen (`AXE`, `AXE_OPTIONS`), and
-`describe` says what it found.
+`describe` says what it found. Staff sign in through the admin's own
+forms (`sign_in_with_the_form`, `confirm_with_an_authenticator_code`).
 """
 
+import base64
+import time
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from django_otp.oath import TOTP
 
 CHROMIUM = Path("/usr/bin/chromium")
 NEUTRAL_URL = "https://neutral.example/weather"
@@ -38,3 +42,20 @@ def describe(violation):
         f"    {violation['id']} ({violation['impact']}): {violation['help']}\n"
         f"      {violation['helpUrl']}\n{nodes}"
     )
+
+
+def sign_in_with_the_form(page, base_url, username, password):
+    """Fill in and send the admin's login form, as a person does."""
+    page.goto(f"{base_url}/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def confirm_with_an_authenticator_code(page):
+    """On the two-factor set-up screen: the code an app makes from the key shown, confirmed."""
+    key = page.locator("[data-two-factor-key]").inner_text().replace(" ", "")
+    totp = TOTP(base64.b32decode(key), 30, 0, 6, 0)
+    totp.time = time.time()
+    page.get_by_label("Code from your authenticator app").fill(f"{totp.token():06d}")
+    page.get_by_role("button", name="Confirm and continue").click()
