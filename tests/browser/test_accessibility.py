@@ -332,13 +332,19 @@ def test_content_pages(tabs, demo_site, collection, javascript):
     check(failures)
 
 
-def test_feedback_form_with_javascript(tabs, demo_site, collection):
+def feedback_form_tab(tabs, demo_site, collection, failures, javascript):
+    """A tab on the seed page, its untouched feedback form audited."""
     cache.clear()  # the feedback rate limit counts every post from 127.0.0.1
-    tab = tabs(demo_site.url, javascript=True)
-    page = tab.page
-    failures = []
+    tab = tabs(demo_site.url, javascript=javascript)
     tab.open(CONTENT_PAGES["guidance page (seed)"])
-    audit(tab, "feedback form untouched", collection, failures, dom=True)
+    audit(tab, "feedback form untouched", collection, failures, dom=javascript)
+    return tab
+
+
+def test_feedback_form_with_javascript(tabs, demo_site, collection):
+    failures = []
+    tab = feedback_form_tab(tabs, demo_site, collection, failures, javascript=True)
+    page = tab.page
 
     page.get_by_role("button", name="Send feedback").click()
     page.locator(".error-summary").wait_for()
@@ -361,12 +367,9 @@ def test_feedback_form_with_javascript(tabs, demo_site, collection):
 
 
 def test_feedback_form_without_javascript(tabs, demo_site, collection):
-    cache.clear()  # the feedback rate limit counts every post from 127.0.0.1
-    tab = tabs(demo_site.url, javascript=False)
-    page = tab.page
     failures = []
-    tab.open(CONTENT_PAGES["guidance page (seed)"])
-    audit(tab, "feedback form untouched", collection, failures)
+    tab = feedback_form_tab(tabs, demo_site, collection, failures, javascript=False)
+    page = tab.page
 
     with page.expect_response(demo_site.url + "/feedback/") as posted:
         page.get_by_role("button", name="Send feedback").click()

@@ -359,12 +359,19 @@ def assert_quick_exit_on_screen(page, where):
     assert button.is_visible()
 
 
+def open_seed_page_with_media(page, demo_site, viewport, query, **media):
+    """The seed page at `viewport` with `media` emulated, once the page's `query` matches."""
+    page.set_viewport_size(viewport)
+    page.emulate_media(**media)
+    page.goto(demo_site.url + SEED_PAGE)
+    assert page.evaluate(f"matchMedia('{query}').matches")
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
 def test_reduced_motion_keeps_quick_exit_visible_and_working(page, demo_site, viewport):
-    page.set_viewport_size(viewport)
-    page.emulate_media(reduced_motion="reduce")
-    page.goto(demo_site.url + SEED_PAGE)
-    assert page.evaluate("matchMedia('(prefers-reduced-motion: reduce)').matches")
+    open_seed_page_with_media(
+        page, demo_site, viewport, "(prefers-reduced-motion: reduce)", reduced_motion="reduce"
+    )
     assert_quick_exit_on_screen(page, "reduced motion, top of the page")
     page.get_by_role("heading", name="Guidance and support").scroll_into_view_if_needed()
     assert page.evaluate("window.scrollY") > 500
@@ -391,10 +398,9 @@ FORCED_COLOURS_LOOK = """() => {
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
 def test_forced_colours_keep_quick_exit_framed_and_working(page, demo_site, viewport):
-    page.set_viewport_size(viewport)
-    page.emulate_media(forced_colors="active")
-    page.goto(demo_site.url + SEED_PAGE)
-    assert page.evaluate("matchMedia('(forced-colors: active)').matches")
+    open_seed_page_with_media(
+        page, demo_site, viewport, "(forced-colors: active)", forced_colors="active"
+    )
 
     look = page.evaluate(FORCED_COLOURS_LOOK)
     assert look["borderWidth"] >= 2 and look["borderStyle"] == "solid", look
