@@ -167,6 +167,41 @@ def saved_by(rows, name):
     return [row for row in rows if name in row and any(word in row for word in SAVED_IN_HER_NAME)]
 
 
+def assert_rejected_then_approved(rows, comment):
+    """One review in the history: rejected with `comment`, resubmitted, approved."""
+    assert comment in by(rows, "Rejected at", REVIEWER), rows
+    assert by(rows, "Approved at", REVIEWER), rows
+    assert by(rows, "Resubmitted", EDITOR), rows
+    assert saved_by(rows, REVIEWER) == [], rows
+
+
+def preview_from_the_dashboard(page, base, title):
+    """The "Preview" of the revision awaiting review as `title`, opened from the dashboard."""
+    page.goto(f"{base}/admin/")
+    row = awaiting_review_row(page, title)
+    with page.context.expect_page() as opened:
+        row_action(page, row, "Preview").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    return preview
+
+
+def submit_for_review(page, title, then):
+    """The editor's "Submit to Safeguarding review" from the action menu, then `then` opens."""
+    open_action_menu(page)
+    page.get_by_role("button", name="Submit to Safeguarding review").click()
+    page.wait_for_url(then)
+    assert title in messages_text(page)
+
+
+def approve_and_publish(page, title, then):
+    """The reviewer's "Approve and Publish" from the editor's action menu, then `then` opens."""
+    open_action_menu(page)
+    page.get_by_role("button", name="Approve and Publish", exact=True).click()
+    page.wait_for_url(then)
+    assert f"Approved and published: “{title}” is live now." in messages_text(page)
+
+
 def visitor_sees(browser, url, contact=None):
     """What a visitor reads in the page's main content, or in one contact's card on it.
 
@@ -222,10 +257,7 @@ def test_a_page_is_sent_back_resubmitted_and_approved_screen_by_screen(
     eddie.goto(edit_url)
     rewrite_paragraph(eddie, OLD_PARAGRAPH, SUBMITTED_PARAGRAPH)
     screens.audit(eddie, "page editor, paragraph changed", editor=True)
-    open_action_menu(eddie)
-    eddie.get_by_role("button", name="Submit to Safeguarding review").click()
-    eddie.wait_for_url(f"{base}/admin/pages/{exit_site.topic.pk}/")
-    assert title in messages_text(eddie)
+    submit_for_review(eddie, title, then=f"{base}/admin/pages/{exit_site.topic.pk}/")
     screens.audit(eddie, "page explorer after submitting")
     assert OLD_PARAGRAPH in visitor_sees(browser, base + guidance.url)
 
@@ -242,12 +274,7 @@ def test_a_page_is_sent_back_resubmitted_and_approved_screen_by_screen(
     assert SUBMITTED_PARAGRAPH in after and OLD_PARAGRAPH not in after
     screens.audit(rita, "page comparison with live")
 
-    rita.goto(f"{base}/admin/")
-    row = awaiting_review_row(rita, title)
-    with rita.context.expect_page() as opened:
-        row_action(rita, row, "Preview").click()
-    preview = opened.value
-    preview.wait_for_load_state()
+    preview = preview_from_the_dashboard(rita, base, title)
     assert SUBMITTED_PARAGRAPH in " ".join(preview.locator("main").inner_text().split())
     screens.audit(preview, "page preview of the submitted revision")
     preview.close()
@@ -305,19 +332,12 @@ def test_a_page_is_sent_back_resubmitted_and_approved_screen_by_screen(
     boxes = rita.locator(".public-DraftEditor-content").all_inner_texts()
     assert any(RESUBMITTED_PARAGRAPH in box for box in boxes), boxes
     screens.audit(rita, "page editor, reviewer", editor=True)
-    open_action_menu(rita)
-    rita.get_by_role("button", name="Approve and Publish", exact=True).click()
-    rita.wait_for_url(f"{base}/admin/pages/{exit_site.topic.pk}/")
-    assert f"Approved and published: “{title}” is live now." in messages_text(rita)
+    approve_and_publish(rita, title, then=f"{base}/admin/pages/{exit_site.topic.pk}/")
     shoot(rita, "reviewer_approved")
     screens.audit(rita, "page explorer after approving")
 
     rita.goto(f"{base}/admin/pages/{guidance.pk}/history/")
-    rows = history_rows(rita)
-    assert PAGE_COMMENT in by(rows, "Rejected at", REVIEWER), rows
-    assert by(rows, "Approved at", REVIEWER), rows
-    assert by(rows, "Resubmitted", EDITOR), rows
-    assert saved_by(rows, REVIEWER) == [], rows
+    assert_rejected_then_approved(history_rows(rita), PAGE_COMMENT)
     screens.audit(rita, "page history")
     assert not Revision.objects.filter(user__username="rita.reviewer").exists()
 
@@ -346,10 +366,7 @@ def test_a_contact_is_sent_back_resubmitted_and_approved_screen_by_screen(
     eddie.goto(edit_url)
     eddie.get_by_label("Phone number").fill(SUBMITTED_NUMBER)
     screens.audit(eddie, "contact editor, number changed", editor=True)
-    open_action_menu(eddie)
-    eddie.get_by_role("button", name="Submit to Safeguarding review").click()
-    eddie.wait_for_url(f"{base}/admin/snippets/guidance/signpostingcontact/")
-    assert title in messages_text(eddie)
+    submit_for_review(eddie, title, then=f"{base}/admin/snippets/guidance/signpostingcontact/")
     screens.audit(eddie, "contact listing after submitting")
     assert OLD_NUMBER in visitor_sees(browser, guidance_url, contact=title)
 
@@ -408,12 +425,7 @@ def test_a_contact_is_sent_back_resubmitted_and_approved_screen_by_screen(
     assert RESUBMITTED_NUMBER in after and SUBMITTED_NUMBER not in after, after
     screens.audit(rita, "contact comparison with live, resubmitted")
 
-    rita.goto(f"{base}/admin/")
-    row = awaiting_review_row(rita, title)
-    with rita.context.expect_page() as opened:
-        row_action(rita, row, "Preview").click()
-    preview = opened.value
-    preview.wait_for_load_state()
+    preview = preview_from_the_dashboard(rita, base, title)
     shown = " ".join(preview.locator("body").inner_text().split())
     assert RESUBMITTED_NUMBER in shown and SUBMITTED_NUMBER not in shown, shown
     screens.audit(preview, "contact preview of the resubmitted revision")
@@ -421,18 +433,11 @@ def test_a_contact_is_sent_back_resubmitted_and_approved_screen_by_screen(
 
     rita.goto(edit_url)
     assert rita.get_by_label("Phone number").input_value() == RESUBMITTED_NUMBER
-    open_action_menu(rita)
-    rita.get_by_role("button", name="Approve and Publish", exact=True).click()
-    rita.wait_for_url(f"{base}/admin/snippets/guidance/signpostingcontact/")
-    assert f"Approved and published: “{title}” is live now." in messages_text(rita)
+    approve_and_publish(rita, title, then=f"{base}/admin/snippets/guidance/signpostingcontact/")
     screens.audit(rita, "contact listing after approving")
 
     rita.goto(f"{base}/admin/snippets/guidance/signpostingcontact/history/{contact.pk}/")
-    rows = history_rows(rita)
-    assert CONTACT_COMMENT in by(rows, "Rejected at", REVIEWER), rows
-    assert by(rows, "Approved at", REVIEWER), rows
-    assert by(rows, "Resubmitted", EDITOR), rows
-    assert saved_by(rows, REVIEWER) == [], rows
+    assert_rejected_then_approved(history_rows(rita), CONTACT_COMMENT)
     screens.audit(rita, "contact history")
     assert not Revision.objects.filter(user__username="rita.reviewer").exists()
 
