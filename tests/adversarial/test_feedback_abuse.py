@@ -25,8 +25,11 @@ from wagtail.contrib.search_promotions.models import Query
 from feedback.models import COMMENT_MAX_LENGTH, FeedbackResponse
 from guidance.search import NoResultsSearch
 from portal.spreadsheets import FORMULA_TRIGGERS
-from tests.adversarial import visitor
-from tests.adversarial.visitor import (
+from tests.feedback.factories import FeedbackResponseFactory
+from tests.guidance.factories import GuidancePageFactory, SignpostingContactFactory
+from tests.support import visitor
+from tests.support.html import parse
+from tests.support.visitor import (
     FEEDBACK_REPORT,
     FEEDBACK_URL,
     JSON,
@@ -34,12 +37,9 @@ from tests.adversarial.visitor import (
     answer,
     stored_text,
 )
-from tests.feedback.factories import FeedbackResponseFactory
-from tests.guidance.factories import GuidancePageFactory, SignpostingContactFactory
-from tests.support.html import parse
 
 SHARE_SITE_TREE = True
-# Fixtures shared by the visitor-input modules (tests/adversarial/visitor.py).
+# Fixtures shared by the visitor-input modules (tests/support/visitor.py).
 guidance_page = visitor.guidance_page
 analyst = visitor.analyst
 

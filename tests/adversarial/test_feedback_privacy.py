@@ -14,8 +14,8 @@ from wagtail.contrib.search_promotions.models import Query
 from feedback.models import FeedbackResponse
 from guidance.search import NoResultsSearch
 from portal.scrubbing import REMOVED
-from tests.adversarial import visitor
-from tests.adversarial.visitor import FEEDBACK_REPORT, FEEDBACK_URL, JSON, answer, stored_text
+from tests.support import visitor
+from tests.support.visitor import FEEDBACK_REPORT, FEEDBACK_URL, JSON, answer, stored_text
 
 SHARE_SITE_TREE = True
 guidance_page = visitor.guidance_page

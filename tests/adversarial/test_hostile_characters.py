@@ -25,9 +25,9 @@ from wagtail.models import ModelLogEntry
 from feedback.models import COMMENT_MAX_LENGTH, FeedbackResponse
 from guidance.search import NoResultsSearch
 from portal.scrubbing import BIDI_CONTROLS
-from tests.adversarial import visitor
-from tests.adversarial.visitor import FEEDBACK_URL, JSON, answer
+from tests.support import visitor
 from tests.support.fuzzing import values_for
+from tests.support.visitor import FEEDBACK_URL, JSON, answer
 
 pytestmark = pytest.mark.slow  # fuzzes every input as every role
 

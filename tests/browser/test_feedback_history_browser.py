@@ -5,13 +5,13 @@ login form and opens, on the demo content, Feedback by page → "By version"
 for Sexting, then the Sexting page's editor, Promote tab. axe (the same rules
 and tags as every page of ours in test_accessibility.py) finds nothing on
 either screen (the editor's run leaves out only Wagtail's own elements
-that fail axe on every editor tab: tests/browser/admin_screens.py).
+that fail axe on every editor tab: tests/support/admin_screens.py).
 """
 
 import pytest
 
 from guidance.models import GuidancePage
-from tests.browser.admin_screens import WAGTAILS_OWN, axe_violations, signed_in_tab
+from tests.support.admin_screens import WAGTAILS_OWN, axe_violations, signed_in_tab
 
 pytestmark = pytest.mark.browser
 

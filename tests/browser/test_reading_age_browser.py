@@ -7,13 +7,13 @@ test_accessibility.py) finds nothing on either screen.
 
 The panel sits on the editor's Content tab, above the body; the editor's
 run leaves out only Wagtail's own elements that fail axe on every Content
-tab (tests/browser/admin_screens.py).
+tab (tests/support/admin_screens.py).
 """
 
 import pytest
 
 from guidance.models import GuidancePage
-from tests.browser.admin_screens import WAGTAILS_OWN, axe_violations, signed_in_tab
+from tests.support.admin_screens import WAGTAILS_OWN, axe_violations, signed_in_tab
 
 pytestmark = pytest.mark.browser
 

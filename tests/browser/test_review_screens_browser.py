@@ -14,7 +14,7 @@ approving is the one Eddie resubmitted.
 
 Both sign in through Wagtail's login form, and axe runs with the rules and
 tags of every page of ours on every screen they see, dialogs and previews
-included (tests/browser/admin_screens.py): editor screens leave out only
+included (tests/support/admin_screens.py): editor screens leave out only
 Wagtail's own elements that fail on every editor (`WAGTAILS_OWN`), other
 screens nothing. A walk goes on past a screen that fails axe, and reports
 every such screen at its end.
@@ -30,7 +30,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from wagtail.models import Revision, WorkflowState
 
-from tests.browser.admin_screens import WAGTAILS_OWN, axe_violations, signed_in_tab
+from tests.support.admin_screens import WAGTAILS_OWN, axe_violations, signed_in_tab
 
 pytestmark = pytest.mark.browser
 

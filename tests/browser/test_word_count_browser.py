@@ -25,8 +25,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from guidance.models import GuidancePage, SafetySettings
 from guidance.reading_age import word_count, words_in
-from tests.browser.admin_screens import PASSWORD, WIDTH
 from tests.guidance.factories import GuidancePageFactory, paragraph
+from tests.support.admin_screens import PASSWORD, WIDTH
 from tests.support.browser import NEUTRAL_URL, sign_in_with_the_form
 from tests.support.checks import WORDS_AS_THE_BROWSER_COUNTS
 from tests.support.site import build_site_tree

@@ -1,7 +1,7 @@
 """Fixtures for page feedback: a published guidance page, an analyst and a clean cache.
 
 The page and the analyst come from tests/support/feedback.py, which the
-visitor-input cases (tests/adversarial/visitor.py) share.
+visitor-input cases (tests/support/visitor.py) share.
 """
 
 import pytest

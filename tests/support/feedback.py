@@ -1,6 +1,6 @@
 """Fixtures the feedback tests and the visitor-input cases share: a published page, an analyst.
 
-tests/feedback/conftest.py and tests/adversarial/visitor.py name them at
+tests/feedback/conftest.py and tests/support/visitor.py name them at
 module level (`analyst = feedback.analyst`), which is how pytest finds them.
 """
 
