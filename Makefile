@@ -69,7 +69,7 @@ run: install ## Local demo: migrate, load demo content, create a demo admin, ser
 # --randomly-seed=N"` repeats an order, `-p no:randomly` turns it off).
 # PYTEST_WORKERS=0 runs everything in this one process.
 PYTEST_WORKERS ?= auto
-PYTEST := $(TEST_SETTINGS) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+PYTEST := $(TEST_SETTINGS) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: install-dev $(NODE_STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium, Java and Node); pass PYTEST_ARGS=...
 	$(PYTEST) $(PYTEST_ARGS)

@@ -119,27 +119,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous=OFF"
 
 
-# xdist (`-n auto --dist loadgroup`): a module's tests stay on one worker, so
-# its module-scoped servers start once; modules that share a Redis database
-# (which their fixtures flush) run on the same worker, one after the other.
-SHARED_REDIS_GROUPS = {
-    "tests/adversarial/test_faults.py": "redis-db-12",
-    "tests/adversarial/test_load.py": "redis-db-12",
-    "tests/test_near_cache.py": "redis-db-10",
-    "tests/test_page_cache.py": "redis-db-10",
-}
-
-
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Each test's xdist group (before xdist reads it), and `scale_out` off PostgreSQL.
-
-    The `scale_out` tests need PostgreSQL: on any other database they are deselected.
-    """
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            path = item.nodeid.split("::", 1)[0]
-            item.add_marker(pytest.mark.xdist_group(SHARED_REDIS_GROUPS.get(path, path)))
+    """The `scale_out` tests need PostgreSQL: on any other database they are deselected."""
     import os
 
     if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):

@@ -9,7 +9,8 @@ import gzip
 
 import brotli
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from wagtail.contrib.search_promotions.models import Query
 
 from feedback.models import VisitReason
@@ -22,19 +23,40 @@ PUBLIC_CACHE_CONTROL = "public, max-age=300, s-maxage=300, stale-if-error=86400"
 REDIS_CACHES = {
     "default": {
         "BACKEND": "portal.cache.ResilientRedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/10",
+        # Its own database and key prefix: tests/test_near_cache.py flushes 10 and
+        # may run beside it (xdist), and Redis tells a tracking client of writes
+        # to a key of the same name in any database.
+        "LOCATION": "redis://127.0.0.1:6379/14",
+        "KEY_PREFIX": "page-cache-tests",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
+
+
+def empty_the_cache():
+    """On Redis, delete this module's keys only.
+
+    FLUSHDB would make Redis tell every tracking client on the server, in
+    any database, to drop its copies: tests/test_near_cache.py's among
+    them, which may run beside this module (xdist).
+    """
+    store = caches["default"]
+    if not isinstance(store, RedisCache):
+        store.clear()
+        return
+    client = store._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{REDIS_CACHES['default']['KEY_PREFIX']}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(autouse=True, params=["local memory", "Redis"])
 def page_cache_store(request, settings):
     if request.param == "Redis":
         settings.CACHES = REDIS_CACHES
-    cache.clear()
+    empty_the_cache()
     yield request.param
-    cache.clear()
+    empty_the_cache()
 
 
 @pytest.fixture

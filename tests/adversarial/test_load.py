@@ -18,7 +18,7 @@ from tests.support.outages import suite_database_url
 from tests.support.servers import BASE_DIR
 
 USERS, SECONDS = 50, 10
-REDIS_DB = 12  # shared with tests/adversarial/test_faults.py, which flushes it when done
+REDIS_DB = 13  # its own: test_faults.py (12) may run beside it on another xdist worker
 
 pytestmark = [
     pytest.mark.slow,
