@@ -64,12 +64,12 @@ run: install ## Local demo: migrate, load demo content, create a demo admin, ser
 		$(MANAGE) runserver "127.0.0.1:$${PORT:-8000}"
 
 # The tests run in parallel (pytest-xdist: one worker per core, each with its
-# own test database; a module's tests stay on one worker) and in a random
+# own test database; tests/conftest.py keeps some modules on one worker) and in a random
 # order (pytest-randomly prints its seed; `PYTEST_ARGS="-p randomly
 # --randomly-seed=N"` repeats an order, `-p no:randomly` turns it off).
 # PYTEST_WORKERS=0 runs everything in this one process.
 PYTEST_WORKERS ?= auto
-PYTEST := $(TEST_SETTINGS) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+PYTEST := $(TEST_SETTINGS) $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 test: install-dev $(NODE_STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium, Java and Node); pass PYTEST_ARGS=...
 	$(PYTEST) $(PYTEST_ARGS)

@@ -119,6 +119,36 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database.setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous=OFF"
 
 
+# xdist: tests go to the workers one by one, in the order pytest-django gives
+# them (tests in a transaction first, then those that commit and flush the
+# database, then those without one), so on each worker no test meets a
+# database another emptied. The modules below go to one worker whole: they
+# start servers once for all their tests, flush a Redis database, or check
+# at the end what their other tests collected.
+KEEP_TOGETHER = {
+    "tests/test_outages.py",
+    "tests/test_production_serve.py",
+    "tests/test_scale_out.py",
+    "tests/test_near_cache.py",
+    "tests/test_page_cache.py",
+    "tests/adversarial/test_faults.py",
+    "tests/adversarial/test_load.py",
+    "tests/browser/test_accessibility.py",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneByOneButModulesKeptTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::", 1)[0]
+            return path if path in KEEP_TOGETHER else nodeid
+
+    return OneByOneButModulesKeptTogether(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     """The `scale_out` tests need PostgreSQL: on any other database they are deselected."""
     import os
