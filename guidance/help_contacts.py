@@ -23,7 +23,8 @@ from django.db import transaction
 
 from portal.last_known import LastKnown
 
-from .models import SiteHelpContact, sms_href, tel_href
+from .models import SiteHelpContact
+from .models.contacts import PhoneLinks
 
 PLACES = {
     "emergency_box": "in_emergency_box",
@@ -34,7 +35,7 @@ PLACES = {
 
 
 @dataclass(frozen=True)
-class HelpContact:
+class HelpContact(PhoneLinks):
     """What the site-wide places show of a contact: plain data, cached and pickled as is."""
 
     name: str
@@ -46,14 +47,6 @@ class HelpContact:
     website: str = ""
     online_report_url: str = ""
     is_emergency: bool = False
-
-    @property
-    def phone_href(self):
-        return tel_href(self.phone)
-
-    @property
-    def text_href(self):
-        return sms_href(self.text_number)
 
 
 # The demo content's site-wide contacts (guidance/demo_content.py), shown

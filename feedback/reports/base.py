@@ -2,6 +2,8 @@
 the audit record's filters, and the admin's XLSX size limit."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 
@@ -45,3 +47,20 @@ class FeedbackPermissionMixin(InvalidFiltersGiveNoRowsMixin):
         query = self.request.GET.copy()
         query.pop("export", None)
         return redirect(f"{self.index_url}?{query.urlencode()}")
+
+
+class CheckedDownloadMixin:
+    """`?export=csv|xlsx`: refused without the export permission, sent back on bad filters.
+
+    The view's `download(export_format)` writes the file and its audit record.
+    """
+
+    def get(self, request, *args, **kwargs):
+        if not self.is_export:
+            return super().get(request, *args, **kwargs)
+        if not can_export_feedback(request.user):
+            raise PermissionDenied
+        if self.filters_are_invalid:
+            messages.error(request, "Correct the filters before downloading.")
+            return self.back_to_report()
+        return self.download(request.GET["export"])

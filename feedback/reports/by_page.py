@@ -5,8 +5,6 @@ Needs `feedback.view_feedbackresponse`; its CSV and XLSX downloads (one row
 per page) need `feedback.export_feedbackresponse` too.
 """
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -19,16 +17,17 @@ from portal.reports import SafeSpreadsheetExportMixin
 
 from ..audit import log_export
 from ..models import FeedbackResponse
-from ..permissions import can_export_feedback
 from . import figures
-from .base import FeedbackPermissionMixin
+from .base import CheckedDownloadMixin, FeedbackPermissionMixin
 from .chart import weekly_chart
 from .columns import HistoryLinkColumn, PageColumn, PercentColumn, ResponsesColumn
 from .filters import FeedbackSummaryFilterSet
 from .links import page_links
 
 
-class FeedbackSummaryView(FeedbackPermissionMixin, SafeSpreadsheetExportMixin, ReportView):
+class FeedbackSummaryView(
+    CheckedDownloadMixin, FeedbackPermissionMixin, SafeSpreadsheetExportMixin, ReportView
+):
     """One row per page for a period, least useful first, under a weekly chart.
 
     `?export=csv` and `?export=xlsx` download the rows the filters select,
@@ -125,18 +124,8 @@ class FeedbackSummaryView(FeedbackPermissionMixin, SafeSpreadsheetExportMixin, R
     def get_filtered_queryset(self):
         return self.get_queryset()
 
-    def get(self, request, *args, **kwargs):
-        if self.is_export:
-            return self.export(request.GET["export"])
-        return super().get(request, *args, **kwargs)
-
-    def export(self, export_format):
+    def download(self, export_format):
         """Download the rows on screen (all of them, not one screen's worth), logged."""
-        if not can_export_feedback(self.request.user):
-            raise PermissionDenied
-        if self.filters_are_invalid:
-            messages.error(self.request, "Correct the filters before downloading.")
-            return self.back_to_report()
         rows = self.describe_rows(self.get_queryset(), with_links=False)
         first, last = self.period
         log_export(

@@ -9,7 +9,6 @@ Needs `feedback.view_feedbackresponse`; downloads need
 import tempfile
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -22,14 +21,13 @@ from wagtail.admin.widgets.button import HeaderButton
 from .. import exports, exports_xlsx
 from ..audit import log_export
 from ..models import DisclosurePhrase, FeedbackResponse
-from ..permissions import can_export_feedback
-from .base import FeedbackPermissionMixin, admin_xlsx_max_rows
+from .base import CheckedDownloadMixin, FeedbackPermissionMixin, admin_xlsx_max_rows
 from .columns import CommentColumn, DateTimeColumn, PageColumn
 from .filters import FeedbackResponseFilterSet
 from .links import page_links
 
 
-class FeedbackReportView(FeedbackPermissionMixin, ReportView):
+class FeedbackReportView(CheckedDownloadMixin, FeedbackPermissionMixin, ReportView):
     """Every response, newest first, with filters, a comment search and downloads."""
 
     page_title = "Page feedback"
@@ -82,18 +80,8 @@ class FeedbackReportView(FeedbackPermissionMixin, ReportView):
             )
         ]
 
-    def get(self, request, *args, **kwargs):
-        if self.is_export:
-            return self.export(request.GET["export"])
-        return super().get(request, *args, **kwargs)
-
-    def export(self, export_format):
+    def download(self, export_format):
         """Download the filtered responses, logging who took how many and how."""
-        if not can_export_feedback(self.request.user):
-            raise PermissionDenied
-        if self.filters_are_invalid:
-            messages.error(self.request, "Correct the filters before downloading.")
-            return self.back_to_report()
         responses = self.search_queryset(self.filter_queryset(FeedbackResponse.objects.all()))
         # Count and pin the selection, so the audit record and the file agree.
         snapshot = responses.aggregate(rows=Count("pk"), last=Max("pk"))

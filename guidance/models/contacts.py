@@ -39,6 +39,18 @@ def sms_href(number):
     return "sms:" + number.replace(" ", "") if number else ""
 
 
+class PhoneLinks:
+    """`tel:` and `sms:` links for a contact's `phone` and `text_number`."""
+
+    @property
+    def phone_href(self):
+        return tel_href(self.phone)
+
+    @property
+    def text_href(self):
+        return sms_href(self.text_number)
+
+
 class SignpostingContactQuerySet(models.QuerySet):
     """Contacts by when they are next due to be verified (Reports → Guidance due for review).
 
@@ -80,6 +92,7 @@ class SignpostingContactQuerySet(models.QuerySet):
 
 
 class SignpostingContact(
+    PhoneLinks,
     PreviewableMixin,
     WorkflowMixin,
     DraftStateMixin,
@@ -205,14 +218,6 @@ class SignpostingContact(
             [self.phone, self.text_number, self.website, self.email, self.online_report_url]
         ):
             raise ValidationError("Give at least one way to reach this service.")
-
-    @property
-    def phone_href(self):
-        return tel_href(self.phone)
-
-    @property
-    def text_href(self):
-        return sms_href(self.text_number)
 
     @property
     def revisions(self):
