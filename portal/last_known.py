@@ -1,7 +1,8 @@
 """Values read from the database that stay known while the database or the cache is down.
 
-Quick exit's neutral URL (guidance/quick_exit.py) and the site-wide help
-contacts (guidance/help_contacts.py) must be shown in any outage. Each is a
+Quick exit's neutral URL (guidance/quick_exit.py), the site-wide help
+contacts (guidance/help_contacts.py), each kept per site, and the list of
+sites itself (portal/sites.py) must be known in any outage. Each is a
 `LastKnown`, which answers from the first copy that does:
 
 1. this process's copy, if younger than `fresh_seconds` (0: always ask the
@@ -69,11 +70,14 @@ class LastKnown:
             self._known[key] = (value, time.monotonic())
         cache.set(self._cache_key(key), value, SHARED_COPY_SECONDS)
 
-    def forget(self, key):
-        """The value changed: drop the shared copy and any fresh copy here (kept as last known)."""
+    def forget(self, *keys):
+        """The values changed: drop their shared copies, and mark this process's copies stale.
+
+        Stale copies are kept, as the last known values.
+        """
         with self._lock:
             self._known = {k: (value, float("-inf")) for k, (value, _) in self._known.items()}
-        cache.delete(self._cache_key(key))
+        cache.delete_many([self._cache_key(key) for key in keys])
 
     def forget_all(self):
         """Drop this process's copies and its memory of a database failure (for tests)."""

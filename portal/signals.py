@@ -5,17 +5,23 @@
   the step's transaction has committed, and a mail failure never breaks it
   (docs/governance.md, "Mail"). Connected with Wagtail's own `dispatch_uid`s,
   so whichever app is ready first, Wagtail's direct senders stay out.
+- A Wagtail `Site` saved or deleted: the list of sites that requests are
+  matched against is read afresh (`portal.sites.site_changed`).
 """
 
+from django.db.models.signals import post_delete, post_save
 from wagtail.admin import signal_handlers as wagtail_handlers
-from wagtail.models import TaskState, WorkflowState
+from wagtail.models import Site, TaskState, WorkflowState
 from wagtail.signals import task_submitted, workflow_approved, workflow_rejected, workflow_submitted
 
+from . import sites
 from .mail import DeferredNotifier
 
 
 def connect():
     """Connect the shared layer's receivers (once, from `PortalConfig.ready()`)."""
+    post_save.connect(sites.site_changed, sender=Site, dispatch_uid="portal_site_saved")
+    post_delete.connect(sites.site_changed, sender=Site, dispatch_uid="portal_site_deleted")
     receivers = [
         (
             task_submitted,

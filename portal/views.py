@@ -38,13 +38,23 @@ def _standalone_page(template_name, status, retry_after=None, context=None):
     return response
 
 
+def bad_request_page():
+    """The standalone 400 page (a host no force answers to: portal/sites.py)."""
+    return _standalone_page("400.html", 400)
+
+
+def service_unavailable_page():
+    """The standalone 503 page, with Retry-After."""
+    return _standalone_page("503.html", 503, retry_after=RETRY_AFTER_SECONDS)
+
+
 def server_error(request):
     """handler500: 503 while a service behind us is down, 500 for anything else."""
     error = sys.exc_info()[1]
     if isinstance(error, DatabaseError):
         database_failed()  # the page's help numbers come from the last known copy at once
     if isinstance(error, OUTAGE_ERRORS):
-        return _standalone_page("503.html", 503, retry_after=RETRY_AFTER_SECONDS)
+        return service_unavailable_page()
     return _standalone_page("500.html", 500)
 
 

@@ -10,6 +10,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# The list of sites is read from the (test) cache at every request: the cache
+# is emptied between tests, whose sites are rolled back without a signal.
+SITES_FRESH_SECONDS = 0
 # Tests render pages without collectstatic; let whitenoise find files as they appear.
 WHITENOISE_AUTOREFRESH = True
 # Admin tests sign in with force_login; tests/test_admin_two_factor.py turns it on.
