@@ -16,6 +16,7 @@
 #   answers, still sends quick exit away and shows the help numbers.
 # - Drops a page at once on `PURGE <path>`, which the app sends on publish
 #   (FRONTEND_CACHE_HTTP_URL), but only from the addresses in `purgers`.
+# - Keeps pages by host name and path: each force is its own site.
 #
 # The backends (app servers) live in a separate file, `backends.vcl`,
 # included below and looked up on Varnish's `vcl_path` (/etc/varnish on
@@ -25,9 +26,18 @@
 # tests/test_scale_out.py runs this file unchanged, with a backends.vcl of
 # its own.
 #
-# One Wagtail site per deployment, as in the app's own page cache: pages
-# are kept by path alone, whatever the Host header says. That is also why a
-# PURGE matches: Wagtail sends it with the Host name of its Site record.
+# Pages are hashed by HOST NAME and path (vcl_hash), as in the app's own
+# page cache: each force is a Wagtail Site with its own host name, and one
+# force's page must never be served on another's. The Host is put in lower
+# case and loses its port first, so the same page reached with or without a
+# port is one copy; X-Forwarded-Host is dropped, so the app answers for the
+# very host the copy is kept under.
+#
+# The app names the site that answered in `X-Portal-Site` (its host name).
+# A PURGE carries that host name as its Host (portal/cdn.py) and drops every
+# copy of the path that site answered, under whichever Host the visitor
+# used: a single-site install answers every allowed host name
+# (portal/sites.py).
 
 vcl 4.1;
 
@@ -64,6 +74,13 @@ acl purgers {
 sub vcl_recv {
     set req.backend_hint = app.backend();
 
+    # Pages are kept by host name (see the top of this file): lower case,
+    # no port, and no X-Forwarded-Host to make the app answer for another.
+    unset req.http.X-Forwarded-Host;
+    if (req.http.host) {
+        set req.http.host = std.tolower(regsub(req.http.host, ":[0-9]+$", ""));
+    }
+
     # While an app server is healthy, a page past its age is fetched again
     # (after at most 10 s of serving the old copy while it is refreshed). When
     # none is, the whole grace applies: cached pages keep being served.
@@ -75,7 +92,13 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
         }
-        return (purge);
+        # Every copy of the path that this site answered, whatever Host the
+        # visitor named. Only obj.* in the ban, so the ban lurker clears it.
+        if (!std.ban("obj.http.X-Portal-Site == " + req.http.host +
+                " && obj.http.X-Portal-Path == " + req.url)) {
+            return (synth(400, std.ban_error()));
+        }
+        return (synth(200, "Purged"));
     }
 
     # Staff: Django's session cookie (`__Host-sessionid` under HTTPS). Their
@@ -106,12 +129,17 @@ sub vcl_recv {
 }
 
 sub vcl_hash {
-    # By path alone (see the top of this file).
+    # By host name and path (see the top of this file): one force's page is
+    # never another's.
     hash_data(req.url);
+    hash_data(req.http.host);
     return (lookup);
 }
 
 sub vcl_backend_response {
+    # What a PURGE's ban matches: the path, beside the app's X-Portal-Site.
+    set beresp.http.X-Portal-Path = bereq.url;
+
     # Only what the app marks cacheable. Varnish's default would keep an
     # answer without Cache-Control for two minutes: the app sends none on
     # purpose for pages with a made-up query string (so nobody can fill the
@@ -141,6 +169,10 @@ sub vcl_backend_response {
 }
 
 sub vcl_deliver {
+    # For PURGE only: visitors need not see them.
+    unset resp.http.X-Portal-Site;
+    unset resp.http.X-Portal-Path;
+
     # HIT when the answer came from Varnish's cache, MISS otherwise.
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";

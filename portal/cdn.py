@@ -1,12 +1,13 @@
 """The CDN or caching proxy in front, told to drop pages (settings: `FRONTEND_CACHE_*`).
 
 `HTTPBackend` is Wagtail's frontend-cache backend for Varnish, Squid or
-nginx (`PURGE <path>` with the page's `Host`), with two differences that
-keep a publish quick when the proxy is in trouble: each purge waits at most
-`FRONTEND_CACHE_TIMEOUT` seconds, and after one that fails to connect or
-answer, this process skips purges for `SKIP_AFTER_FAILURE_SECONDS` (each
-skip is logged). Wagtail's own waits for ever on a proxy that accepts
-connections and never answers, one page after another.
+nginx (`PURGE <path>` with the host name of the page's site as `Host`, no
+port), with two differences that keep a publish quick when the proxy is in
+trouble: each purge waits at most `FRONTEND_CACHE_TIMEOUT` seconds, and
+after one that fails to connect or answer, this process skips purges for
+`SKIP_AFTER_FAILURE_SECONDS` (each skip is logged). Wagtail's own waits
+for ever on a proxy that accepts connections and never answers, one page
+after another.
 """
 
 import logging
@@ -48,7 +49,9 @@ class HTTPBackend(http.HTTPBackend):
             )
             return
         parts = urlsplit(url)
-        host = parts.hostname + (f":{parts.port}" if parts.port else "")
+        # The site's host name alone: the proxy keeps pages by host name and
+        # path, whatever port the visitor named (deploy/varnish.vcl).
+        host = parts.hostname
         request = http.PurgeRequest(
             url=urlunsplit(
                 [self.cache_scheme, self.cache_netloc, parts.path, parts.query, parts.fragment]

@@ -32,14 +32,19 @@ it). A cached page costs no query and no rendering, and goes out with
 - **Through an outage:** a page past its age is served again, with the age
   it has, when rendering it anew fails with a 5xx (the database is down):
   stale-if-error, for up to `PAGE_CACHE_STALE_IF_ERROR` seconds.
-
-The cache assumes one Wagtail site per deployment: keys are the path alone.
+- **One copy per force:** keys are the host name of the site the request
+  was matched to (portal/sites.py, by host name alone) and the path, so a
+  page kept for one force is never served on another's host name, whatever
+  `Host`, `X-Forwarded-Host` or port the request names. A single-site
+  install keeps one copy per page for every host it answers. Purges name
+  each page's own site.
 """
 
 import gzip
 import hashlib
 import logging
 import time
+from urllib.parse import urlsplit
 
 import brotli
 from django.conf import settings
@@ -49,7 +54,7 @@ from django.utils.cache import patch_vary_headers
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.models import Page
 
-from . import near_cache
+from . import near_cache, sites
 
 logger = logging.getLogger(__name__)
 
@@ -60,14 +65,15 @@ STORED_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options")
 SEARCH_PATH = "/search/"
 
 
-def _key(path):
-    digest = hashlib.sha256(path.encode()).hexdigest()
+def _key(hostname, path):
+    """The key of the page at `path` on the site with this (lower case) host name."""
+    digest = hashlib.sha256(f"{hostname}{path}".encode()).hexdigest()
     return f"{KEY_PREFIX}{ENTRY_FORMAT}:{digest}"
 
 
-def _lookup(path):
+def _lookup(hostname, path):
     """(entry or None, current generation): from this process's copies, or one round trip."""
-    key = _key(path)
+    key = _key(hostname, path)
     prefix = cache.make_key(KEY_PREFIX)
     near = near_cache.for_process(caches["default"], prefix, settings.PAGE_CACHE_NEAR_ENTRIES)
     if near is None:
@@ -138,7 +144,7 @@ def _serve(request, entry, stored_at):
     return response
 
 
-def _store(path, response, generation):
+def _store(hostname, path, response, generation):
     # Compressed once, when stored: brotli's best (about 20 ms for a guidance
     # page, a fifth smaller than gzip) pays off over every visitor served.
     entry = {
@@ -149,7 +155,11 @@ def _store(path, response, generation):
         "generation": generation,
     }
     # Kept past its age, to be served while rendering fails (an outage).
-    cache.set(_key(path), entry, settings.PAGE_CACHE_MAX_AGE + settings.PAGE_CACHE_STALE_IF_ERROR)
+    cache.set(
+        _key(hostname, path),
+        entry,
+        settings.PAGE_CACHE_MAX_AGE + settings.PAGE_CACHE_STALE_IF_ERROR,
+    )
     return entry
 
 
@@ -168,7 +178,8 @@ class PageCacheMiddleware:
     """Serves and stores whole pages for anonymous visitors (see the module docstring).
 
     Placed after the security-header middlewares (they add their headers to
-    cached pages too) and before sessions, so a cached page reads no session.
+    cached pages too) and the site middleware (keys name the request's site),
+    and before sessions, so a cached page reads no session.
     """
 
     def __init__(self, get_response):
@@ -183,7 +194,8 @@ class PageCacheMiddleware:
                 response["Cache-Control"] = "private, no-store"
             return response
 
-        entry, generation = _lookup(path)
+        hostname = sites.cache_hostname(request)
+        entry, generation = _lookup(hostname, path)
         stored_at = entry["stored_at"] if entry else 0
         fresh = time.time() - stored_at < settings.PAGE_CACHE_MAX_AGE
         if entry and fresh and entry["generation"] == generation:
@@ -191,18 +203,18 @@ class PageCacheMiddleware:
 
         response = self.get_response(request)
         if entry and response.status_code >= 500:
-            logger.warning("Serving a stale copy of %s: rendering it failed", path)
+            logger.warning("Serving a stale copy of %s%s: rendering it failed", hostname, path)
             return _serve(request, entry, stored_at)
         if not _can_store(response):
             return response
         # Served from what was stored: the first visitor gets the same bytes
         # and headers as every later one (no Vary: Cookie, compressed).
-        entry = _store(path, response, generation)
+        entry = _store(hostname, path, response, generation)
         return _serve(request, entry, entry["stored_at"])
 
 
 def _addresses(pages):
-    """(root URL, path) of each page that has an address."""
+    """(root URL of its site, path) of each page that has an address."""
     for page in pages:
         parts = page.get_url_parts()
         if parts and parts[2]:
@@ -218,7 +230,7 @@ def _purge_cdn(addresses):
 def purge_pages(pages):
     """Drop these pages, here and in the CDN in front."""
     addresses = list(_addresses(pages))
-    keys = [_key(path) for path in {path for _, path in addresses}]
+    keys = [_key(urlsplit(root).hostname, path) for root, path in set(addresses)]
     if keys:
         cache.delete_many(keys)
     _purge_cdn(addresses)

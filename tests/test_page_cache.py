@@ -157,11 +157,11 @@ def test_a_purge_of_every_page_is_seen_at_once_and_leaves_a_stale_copy_for_outag
     anonymous_get("/")
     SafetySettings.objects.update(emergency_heading="Changed quietly")  # no signal, no purge
     assert b"Changed quietly" not in anonymous_get("/").content  # the cached copy
-    entry, generation = page_cache._lookup("/")
+    entry, generation = page_cache._lookup("localhost", "/")
 
     page_cache.purge_all()
 
-    kept, new_generation = page_cache._lookup("/")
+    kept, new_generation = page_cache._lookup("localhost", "/")
     assert new_generation == generation + 1
     assert kept == entry  # still there, to be served while rendering fails
     assert b"Changed quietly" in anonymous_get("/").content  # but never served as fresh
