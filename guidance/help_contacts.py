@@ -11,16 +11,22 @@ process's last known copy, else `DEFAULT_HELP_CONTACTS`, so the 503 page
 still shows 999 and the helplines. The defaults are also what a site that
 has chosen no help contacts shows; tests keep them equal to the demo content.
 
-Publishing or unpublishing a contact, or saving the settings, drops the
-shared copy once the change is committed (`changed`), so the next page
-rendered on any server shows it. One site per deployment, as for the page
-cache.
+Each force (Wagtail Site) has its own, kept under its own key: the site of
+the request being answered (`portal.sites.current()`, so templates need no
+request). A request that no force answers (a host no site has, or the
+sites not known in an outage) gets `DEFAULT_HELP_CONTACTS`; code outside a
+request, the default site's.
+
+Publishing or unpublishing a contact, or saving the settings, drops every
+site's shared copy once the change is committed (`changed`), so the next
+page rendered on any server shows it.
 """
 
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from portal import sites
 from portal.last_known import LastKnown
 
 from .models import SiteHelpContact
@@ -100,16 +106,22 @@ DEFAULT_HELP_CONTACTS = (
     ),
 )
 
-KEY = "default-site"
+DEFAULT_SITE_KEY = "default-site"
 _help_contacts = LastKnown("help-contacts", DEFAULT_HELP_CONTACTS, fresh_seconds=0)
 
 
-def _read_from_database():
-    chosen = (
-        SiteHelpContact.objects.filter(settings__site__is_default_site=True, contact__live=True)
-        .select_related("contact")
-        .order_by("sort_order")
-    )
+def _site_key(site_id):
+    return f"site-{site_id}"
+
+
+def _read_from_database(site_id=None):
+    """The contacts chosen for the site `site_id` (None: the default site)."""
+    rows = SiteHelpContact.objects.filter(contact__live=True)
+    if site_id is None:
+        rows = rows.filter(settings__site__is_default_site=True)
+    else:
+        rows = rows.filter(settings__site_id=site_id)
+    chosen = rows.select_related("contact").order_by("sort_order")
     contacts = tuple(
         HelpContact(
             name=row.contact.name,
@@ -131,17 +143,27 @@ def help_contacts(place):
     """The contacts shown in `place` (a key of `PLACES`), in the editors' order."""
     if place not in PLACES:
         raise ValueError(f"Unknown place for help contacts: {place!r}")
-    return [c for c in _help_contacts.get(KEY, _read_from_database) if place in c.places]
+    return [c for c in _for_current_site() if place in c.places]
+
+
+def _for_current_site():
+    site = sites.current()
+    if site is sites.NO_SITE:
+        return DEFAULT_HELP_CONTACTS  # never another force's numbers
+    if site is None:
+        return _help_contacts.get(DEFAULT_SITE_KEY, _read_from_database)
+    return _help_contacts.get(_site_key(site.id), lambda: _read_from_database(site.id))
 
 
 def changed():
     """A contact or the settings changed: read them afresh, now and again after the commit.
 
-    Now, for this request; after the commit, in case another server read the
-    old rows in between.
+    Every site's: a contact may be chosen by several. Now, for this request;
+    after the commit, in case another server read the old rows in between.
     """
-    _help_contacts.forget(KEY)
-    transaction.on_commit(lambda: _help_contacts.forget(KEY))
+    keys = [DEFAULT_SITE_KEY, *(_site_key(site.id) for site in sites.known_sites() or ())]
+    _help_contacts.forget(*keys)
+    transaction.on_commit(lambda: _help_contacts.forget(*keys))
 
 
 def forget_all():
