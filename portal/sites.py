@@ -11,9 +11,9 @@ by hostname alone (`request.get_host()`, port dropped, any case):
   different ports: the one on the request's port, else the default, else the
   first made). A hostname no site has gets the standalone 400 page, with the
   quick exit, and never another force's pages.
-- **Paths every host may use** (`SITE_OPTIONAL_PREFIXES`: quick exit, the
+- **Paths every host may use** (`OPTIONAL_PREFIXES`: quick exit, the
   admin) are answered on a host no force has too, with no site; the health
-  checks (`SITE_SKIPPED_PREFIXES`) are never matched at all, so they read
+  checks (`SKIPPED_PREFIXES`) are never matched at all, so they read
   neither the database nor the cache.
 
 The match is stored where `Site.find_for_request` returns it
@@ -50,6 +50,11 @@ logger = logging.getLogger(__name__)
 
 KEY = "all"
 SITE_HEADER = "X-Portal-Site"
+# Answered on any allowed host, even one no site has: quick exit must always
+# leave, and staff may sign in on an admin host name of its own.
+OPTIONAL_PREFIXES = ("/exit/", "/admin/")
+# Never matched: the health checks read neither the database nor the cache.
+SKIPPED_PREFIXES = ("/health/",)
 # A request that no force answers: a host no site has, or sites not known
 # in an outage. Help numbers and quick exit then use their built-in values.
 NO_SITE = "no-site"
@@ -153,7 +158,7 @@ class SiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(settings.SITE_SKIPPED_PREFIXES):
+        if request.path_info.startswith(SKIPPED_PREFIXES):
             return self.get_response(request)
         token = _current.set(NO_SITE)
         try:
@@ -176,7 +181,7 @@ class SiteMiddleware:
             # the database now: no second query for the root page.
             request._wagtail_site = just_read.get(site.id) or site.as_site()
             _current.set(site)
-        elif request.path_info.startswith(settings.SITE_OPTIONAL_PREFIXES) or sites == ():
+        elif request.path_info.startswith(OPTIONAL_PREFIXES) or sites == ():
             pass  # answered with no site: quick exit leaves for the built-in address
         elif sites is None:  # never known, and the database is down (logged by LastKnown)
             return service_unavailable_page()

@@ -68,9 +68,7 @@ MIDDLEWARE = [
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Which force (Wagtail Site) the request is for, by host name alone,
-    # before anything reads the site (portal/sites.py).
-    "portal.sites.SiteMiddleware",
+    "portal.sites.SiteMiddleware",  # which force (Wagtail Site), by host name alone
     # Pages answer GET and HEAD only, and every 405 is our own page.
     "portal.middleware.MethodNotAllowedMiddleware",
     # Whole pages for anonymous visitors, before anything reads the session.
@@ -174,15 +172,8 @@ PAGE_CACHE_EXCLUDED_PREFIXES = (
     "/media/",
     "/documents/",
 )
-
-# Each force is a Wagtail Site, found by the request's host name alone
-# (portal/sites.py). Each process keeps the list of sites this many seconds
-# before asking the shared cache again (a change made on this server shows
-# at once). Quick exit and the admin answer on any allowed host, even one no
-# site has; the health checks never look for a site.
+# Seconds each process keeps the list of sites (portal/sites.py) before asking the cache.
 SITES_FRESH_SECONDS = 60
-SITE_OPTIONAL_PREFIXES = ("/exit/", "/admin/")
-SITE_SKIPPED_PREFIXES = ("/health/",)
 
 # The CDN or caching proxy in front (wagtail.contrib.frontend_cache): told to
 # drop exactly the pages the page cache drops (guidance/cache_purging.py).
