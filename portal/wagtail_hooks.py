@@ -57,3 +57,9 @@ def recovery_codes_menu_item(request):
 def name_admin_dialogs():
     """Every admin dialog named after its heading (static/js/admin_dialogs.js)."""
     return format_html('<script src="{}" defer></script>', static("js/admin_dialogs.js"))
+
+
+@hooks.register("insert_global_admin_js")
+def stop_autosave_once_sent():
+    """No autosave after a review action or save is sent (static/js/admin_autosave.js)."""
+    return format_html('<script src="{}" defer></script>', static("js/admin_autosave.js"))
