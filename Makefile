@@ -71,14 +71,8 @@ run: install ## Local demo: migrate, load demo content, create a demo admin, ser
 PYTEST_WORKERS ?= auto
 PYTEST := $(TEST_SETTINGS) $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
-# The whole suite runs in one process and in file order for now
-# (PYTEST_ARGS="-n auto -p randomly" make test to try it in parallel and
-# shuffled): on xdist workers, tests that commit and flush the database (live
-# server, browser) still reached workers before tests that need what
-# migrations created, and shuffled, the scale-out module's tests (one stack
-# of servers, one of them crashed on purpose) met each other's leftovers.
 test: install-dev $(NODE_STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium, Java and Node); pass PYTEST_ARGS=...
-	$(TEST_SETTINGS) $(BIN)/python -m pytest -n 0 -p no:randomly $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-fast: install-dev ## Everything but the slow and browser tests (no servers, no fuzzing; no Chromium, Node or Java needed)
 	$(PYTEST) -m "not slow and not browser" $(PYTEST_ARGS)

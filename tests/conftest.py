@@ -14,7 +14,7 @@ from django.db import transaction
 from wagtail.test.utils import page_tests
 
 from guidance import help_contacts, quick_exit
-from tests.support import adversarial_tally
+from tests.support import adversarial_tally, migrated_contents
 from tests.support.site import build_site_tree
 
 # WagtailPageTestCase logs in with AUTHENTICATION_BACKENDS[0], which is
@@ -35,6 +35,27 @@ def fresh_caches():
     yield
     quick_exit.forget_all()
     help_contacts.forget_all()
+
+
+@pytest.fixture(scope="session")
+def migrated_database_contents(request, django_db_setup, django_db_blocker):
+    """What Django serialized after migrating, by alias (tests/support/migrated_contents.py)."""
+    with django_db_blocker.unblock():
+        return migrated_contents.capture(request.config)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    migrated_contents.restore_if_flushed(item)
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        migrated_contents.note_flush(item)
 
 
 @pytest.fixture(scope="session")

@@ -125,7 +125,7 @@ def demo_site(django_db_serialized_rollback, transactional_db, live_server):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _serialized_database_contents(django_db_setup, django_db_blocker):
+def _serialized_database_contents(migrated_database_contents):
     """What Django serialized for serialized rollback, taken before Playwright starts.
 
     Django keeps its connections in a context variable, and while Playwright's
@@ -135,21 +135,7 @@ def _serialized_database_contents(django_db_setup, django_db_blocker):
     the page tree has no root (`load_demo_content` then fails). Autouse and
     session-scoped, so it runs before the `browser` fixture starts Playwright.
     """
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connections
-
-    # Wagtail's Task.__init__ looks its content type up while the contents
-    # are being restored, before the content types are: a type not yet in
-    # ContentType's cache was created again with a new id, and restoring the
-    # real one then failed (UNIQUE constraint). Cache them all now.
-    with django_db_blocker.unblock():
-        ContentType.objects.get_for_models(*apps.get_models())
-    return {
-        alias: connections[alias]._test_serialized_contents
-        for alias in connections
-        if hasattr(connections[alias], "_test_serialized_contents")
-    }
+    return migrated_database_contents
 
 
 @pytest.fixture(autouse=True)

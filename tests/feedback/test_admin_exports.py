@@ -271,20 +271,18 @@ def test_export_command_refuses_xlsx_without_a_file_or_above_the_limit(
 
 
 @pytest.fixture(scope="module")
-def migrated_sqlite_env(tmp_path_factory):
-    """Environment for running manage.py in a subprocess against a fresh, migrated SQLite file."""
+def migrated_sqlite_env(tmp_path_factory, demo_databases):
+    """Environment for running manage.py in a subprocess against a copy of the demo database."""
     database = tmp_path_factory.mktemp("cli") / "cli.sqlite3"
-    env = {
+    demo_databases.fill(f"sqlite:///{database}")
+    return {
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         "DATABASE_URL": f"sqlite:///{database}",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=PROJECT, env=env, check=True
-    )
-    return env
 
 
+@pytest.mark.slow  # the demo database is migrated in a subprocess
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -109,10 +109,10 @@ def wait_until_serving(process, port, log_path):
     pytest.fail(f"gunicorn did not answer within {STARTUP_TIMEOUT}s:\n{log_path.read_text()}")
 
 
-def start_gunicorn(env, log_path, workers=1, threads=4, timeout=30):
-    """gunicorn on a free port, as `make serve` starts it: (process, port)."""
-    port = free_port()
-    with log_path.open("w") as log:
+def start_gunicorn(env, log_path, workers=1, threads=4, timeout=30, port=None):
+    """gunicorn on `port` (a free one by default), as `make serve` starts it: (process, port)."""
+    port = port or free_port()
+    with log_path.open("a") as log:
         process = subprocess.Popen(
             [
                 sys.executable,
