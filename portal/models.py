@@ -1,4 +1,15 @@
-"""Recovery codes for staff two-step sign-in, stored hashed.
+"""What the shared layer stores: which force a staff group works for, and
+recovery codes for staff two-step sign-in.
+
+## Forces and their staff
+
+A force is a Wagtail `Site`. A staff group that works for one force only
+(its editors, reviewers or analysts) has a `ForceGroup` naming that site;
+a group without one (the national groups, and any group of a one-force
+install) works for every force. `forces_of(user)` says which forces a
+member of staff may see: None for all of them.
+
+## Recovery codes
 
 A staff member gets a set of single-use codes when they confirm their
 authenticator app, and can make a new set (which replaces the old one) from
@@ -15,8 +26,10 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.utils import timezone
+from wagtail.models import Site
 
 RECOVERY_CODE_COUNT = 10
 # Capitals and digits without 0/O or 1/I/L, which are easy to misread on paper.
@@ -106,3 +119,30 @@ class RecoveryCode(models.Model):
     def __str__(self):
         state = "used" if self.used_at else "unused"
         return f"Recovery code of {self.user} ({state})"
+
+
+class ForceGroup(models.Model):
+    """A staff group that works for one force (a Wagtail `Site`) only."""
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="force")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="staff_groups")
+
+    class Meta:
+        verbose_name = "force's staff group"
+
+    def __str__(self):
+        return f"{self.group.name} ({self.site.hostname})"
+
+
+def forces_of(user):
+    """The ids of the forces (Sites) `user` works for, as a frozenset; None for every force.
+
+    Superusers and members of any group without a force (the national
+    groups) see every force; everyone else sees the forces of their groups.
+    """
+    if user.is_superuser:
+        return None
+    groups = list(user.groups.values_list("pk", "force__site_id"))
+    if any(site_id is None for _pk, site_id in groups):
+        return None
+    return frozenset(site_id for _pk, site_id in groups)
