@@ -1,5 +1,7 @@
-"""Admin hooks of the shared layer: recovery codes, and names for Wagtail's dialogs.
+"""Admin hooks of the shared layer: recovery codes, names for Wagtail's dialogs, force staff.
 
+- The page chooser lists only the pages a member of staff of some forces
+  only may explore (portal/force_scope.py).
 - The audit-log actions for using a recovery code and making a new set
   (written by `portal/two_factor.py`, shown under Reports → Site history).
 - "Recovery codes" under Account → More actions, with how many are left.
@@ -12,6 +14,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from portal.force_scope import chooser_pages
 from portal.models import RECOVERY_CODE_COUNT, RecoveryCode
 from portal.two_factor import RECOVERY_CODE_USED, RECOVERY_CODES_MADE, codes_left_text
 
@@ -63,3 +66,9 @@ def name_admin_dialogs():
 def stop_autosave_once_sent():
     """No autosave after a review action or save is sent (static/js/admin_autosave.js)."""
     return format_html('<script src="{}" defer></script>', static("js/admin_autosave.js"))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def only_own_forces_pages_in_the_chooser(pages, request):
+    """Staff of some forces only choose among the pages they may explore."""
+    return chooser_pages(pages, request)

@@ -78,7 +78,13 @@ class HomePage(BasePage):
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["guidance.TopicPage", "guidance.GuidancePage"]
-    max_count = 1
+    # One per force. The admin adds only the first (a one-force install's);
+    # every other force's comes with its Site, groups and review workflow
+    # from `manage.py add_force` (guidance/forces.py).
+
+    @classmethod
+    def can_create_at(cls, parent):
+        return super().can_create_at(parent) and not cls.objects.exists()
 
     @property
     def summary(self):
