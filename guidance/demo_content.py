@@ -435,3 +435,42 @@ SEXTING_FEEDBACK = [
         [("young-person", 12, 2), ("parent-carer", 11, 3), ("professional", 5, 1), ("", 4, 2)],
     ),
 ]
+
+# The demo's second force (`load_demo_content` with DEMO_SECOND_FORCE, as
+# `make run` has it): made by `manage.py add_force`'s own code
+# (guidance/forces.py) on a host name of its own, with its own quick exit
+# and one local page, under a topic of its own. Browsers send *.localhost to
+# this machine.
+SECOND_FORCE = {
+    "name": "Southdale Police",
+    "hostname": "southdale.localhost",
+    "neutral_exit_url": "https://www.metoffice.gov.uk/",
+}
+
+SECOND_FORCE_TOPIC = {
+    "slug": "local-help",
+    "title": "Help in Southdale",
+    "summary": "Who to talk to in Southdale, in schools and in the community.",
+    "intro": html("Advice from Southdale Police on local help for children and families."),
+}
+
+SECOND_FORCE_PAGE = {
+    "slug": "help-in-southdale-schools",
+    "title": "Help in Southdale schools",
+    "summary": (
+        "Every Southdale secondary school has a named police officer. Find out what they do "
+        "and how a pupil or parent can talk to them."
+    ),
+    "body": [
+        text(
+            "Southdale Police has a school liaison officer for every secondary school in the "
+            "area. They give lessons on staying safe online and are there to listen."
+        ),
+        section("Talking to your school's officer"),
+        text(
+            "Ask at your school office, or tell a teacher you trust that you would like to "
+            "speak to the officer. You do not have to say why."
+        ),
+        contacts(POLICE_NON_EMERGENCY, CHILDLINE),
+    ],
+}

@@ -4,12 +4,14 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from wagtail.contrib.search_promotions.models import SearchPromotion
-from wagtail.models import Page, ReferenceIndex, Revision, Site, WorkflowPage
+from wagtail.models import GroupPagePermission, Page, ReferenceIndex, Revision, Site, WorkflowPage
 
 from feedback.models import FeedbackResponse
 from feedback.reports.history import BETTER, page_history
+from guidance import demo_content
 from guidance.models import (
     GuidancePage,
     GuidancePageRelatedPage,
@@ -19,7 +21,8 @@ from guidance.models import (
     SiteHelpContact,
     TopicPage,
 )
-from tests.support.html import parse
+from portal.models import ForceGroup, forces_of
+from tests.support.html import parse, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +36,12 @@ SEXTING_SECTION_HEADINGS = [
 GUIDANCE_SLUGS = {"sexting", "cover-your-tracks-online", "online-grooming"}
 
 
-def load_demo_content():
+SECOND = demo_content.SECOND_FORCE
+
+
+def load_demo_content(**options):
     out = StringIO()
-    call_command("load_demo_content", stdout=out)
+    call_command("load_demo_content", stdout=out, **options)
     return out.getvalue()
 
 
@@ -262,3 +268,77 @@ def test_the_seed_page_has_two_versions_with_feedback_to_compare():
         sent = FeedbackResponse.objects.filter(page_revision_id=version.revision_id)
         assert all(version.went_live_at < r.submitted_at for r in sent)
         assert ends is None or all(r.submitted_at < ends for r in sent)
+
+
+# --- The second force: Southdale Police, as `make run` loads it --------------------------
+
+
+def staff_snapshot():
+    return {
+        "groups": sorted(Group.objects.values_list("name", flat=True)),
+        "force groups": list(ForceGroup.objects.values()),
+        "page rights": GroupPagePermission.objects.count(),
+        "workflows": list(WorkflowPage.objects.values()),
+    }
+
+
+def test_one_force_unless_the_second_is_asked_for():
+    load_demo_content()
+
+    assert list(Site.objects.values_list("hostname", flat=True)) == ["localhost"]
+
+
+def test_the_second_force_is_made_as_add_force_makes_it(client, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, SECOND["hostname"]]
+
+    output = load_demo_content(second_force=True)
+
+    assert "Forces: 1 created" in output
+    site = Site.objects.get(hostname=SECOND["hostname"])
+    assert (site.port, site.is_default_site, site.site_name) == (80, False, SECOND["name"])
+    assert Site.objects.get(is_default_site=True).hostname == "localhost"
+    assert SafetySettings.for_site(site).neutral_exit_url == SECOND["neutral_exit_url"]
+    assert WorkflowPage.objects.get(page=site.root_page).workflow.name == "Southdale Police review"
+    assert ForceGroup.objects.filter(site=site).count() == 3
+    own_home = client.get("/", HTTP_HOST=SECOND["hostname"])
+    own_page = client.get("/local-help/help-in-southdale-schools/", HTTP_HOST=SECOND["hostname"])
+    default_home = client.get("/", HTTP_HOST="localhost")
+    assert text_of(parse(own_home).h1) == SECOND["name"]
+    assert "Help in Southdale" in text_of(parse(own_home))
+    assert text_of(parse(own_page).h1) == demo_content.SECOND_FORCE_PAGE["title"]
+    assert text_of(parse(default_home).h1) == demo_content.HOME_PAGE["title"]
+
+
+def test_with_two_forces_a_second_run_changes_nothing():
+    load_demo_content(second_force=True)
+    before = snapshot(), staff_snapshot()
+
+    output = load_demo_content(second_force=True)
+
+    assert (snapshot(), staff_snapshot()) == before
+    assert "Forces: 1 unchanged" in output
+    assert "created" not in output and "updated" not in output
+
+
+def test_the_setting_turns_the_second_force_on(settings):
+    settings.DEMO_SECOND_FORCE = True
+
+    load_demo_content()
+
+    assert Site.objects.filter(hostname=SECOND["hostname"]).exists()
+
+
+def test_the_demo_admin_command_makes_a_southdale_editor(settings):
+    settings.DEBUG = True
+    load_demo_content(second_force=True)
+    out = StringIO()
+
+    call_command("create_demo_admin", stdout=out)
+
+    editor = User.objects.get(username="southdale.editor")
+    site = Site.objects.get(hostname=SECOND["hostname"])
+    assert list(editor.groups.values_list("name", flat=True)) == ["Southdale Police editors"]
+    assert forces_of(editor) == {site.pk}
+    password = out.getvalue().split("password: ")[1].split()[0]
+    assert editor.check_password(password)
+    assert "southdale.editor (Southdale Police editors)" in out.getvalue()

@@ -3,9 +3,11 @@
 The superuser `admin`, and one person in each role so that the review can
 be tried end to end: `editor` (Eddie Editor, Editors), `reviewer` (Rita
 Reviewer, Safeguarding reviewers) and `analyst` (Ann Analyst, Feedback
-analysts). Each run sets one new random password for all of them and prints
-it, so no password is ever kept in the repository. It refuses to run unless
-DEBUG is on, so it cannot be used by mistake against a production database.
+analysts), and `southdale.editor` (Sam Southdale, Southdale Police editors)
+when the demo's second force is loaded. Each run sets one new random password
+for all of them and prints it, so no password is ever kept in the repository.
+It refuses to run unless DEBUG is on, so it cannot be used by mistake against
+a production database.
 """
 
 import secrets
@@ -23,6 +25,8 @@ DEMO_STAFF = [
     ("reviewer", "Rita", "Reviewer", "Safeguarding reviewers"),
     ("analyst", "Ann", "Analyst", "Feedback analysts"),
 ]
+# The demo's second force's editor, when `load_demo_content` added that force.
+FORCE_STAFF = [("southdale.editor", "Sam", "Southdale", "Southdale Police editors")]
 
 
 class Command(BaseCommand):
@@ -43,14 +47,16 @@ class Command(BaseCommand):
                 "run it with DJANGO_SETTINGS_MODULE=portal.settings.dev (as `make run` does)."
             )
         password = secrets.token_urlsafe(16)
+        groups = set(Group.objects.values_list("name", flat=True))
+        made = DEMO_STAFF + [staff for staff in FORCE_STAFF if staff[3] in groups]
         with transaction.atomic():
             self.staff(USERNAME, password, is_superuser=True)
-            for username, first_name, last_name, group in DEMO_STAFF:
+            for username, first_name, last_name, group in made:
                 user = self.staff(username, password, first_name=first_name, last_name=last_name)
                 user.groups.set([Group.objects.get(name=group)])
         admin_url = f"http://127.0.0.1:{options['port']}/admin/"
         self.stdout.write(f"Demo admin: {admin_url}  user: {USERNAME}  password: {password}")
-        names = ", ".join(f"{username} ({group})" for username, _, _, group in DEMO_STAFF)
+        names = ", ".join(f"{username} ({group})" for username, _, _, group in made)
         self.stdout.write(f"Demo staff, same password: {names}")
 
     def staff(self, username, password, is_superuser=False, **names):

@@ -10,11 +10,17 @@ version" has something to compare. Pages are found by slug and contacts by name;
 each is saved, with a new revision that is then published, only when it is
 missing or differs from the demo content. So running the command again
 changes nothing.
+
+`--second-force` (default: the setting `DEMO_SECOND_FORCE`, on for `make run`)
+adds Southdale Police on `southdale.localhost` with `add_force`'s code and a
+local page; without it the demo is one force, answering every host name.
 """
 
+import argparse
 import datetime
 from collections import Counter
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +31,7 @@ from wagtail.models import Page, PageLogEntry, Revision, Site
 
 from feedback.models import FeedbackResponse, VisitReason
 from guidance import demo_content
+from guidance.forces import ForceError, add_force
 from guidance.help_contacts import PLACES
 from guidance.models import (
     GuidancePage,
@@ -90,6 +97,15 @@ def raw_body(body, contact_pks):
     ]
 
 
+def guidance_values(spec, contact_pks):
+    return {
+        **{name: spec[name] for name in ("slug", "title", "summary")},
+        "body": raw_body(spec["body"], contact_pks),
+        "last_reviewed": spec.get("last_reviewed", demo_content.LAST_REVIEWED),
+        "next_review_due": spec.get("next_review_due", demo_content.NEXT_REVIEW_DUE),
+    }
+
+
 def with_contact_pks(block_type, value, contact_pks):
     if block_type != "signposting_contacts":
         return value
@@ -148,7 +164,15 @@ def related_page_ids(page):
 class Command(BaseCommand):
     help = "Load the demo site: home page, contacts, settings and online safety guidance."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--second-force",
+            action=argparse.BooleanOptionalAction,
+            default=getattr(settings, "DEMO_SECOND_FORCE", False),
+            help="Also add Southdale Police on southdale.localhost (default: DEMO_SECOND_FORCE).",
+        )
+
+    def handle(self, *args, second_force, **options):
         self.tally = Counter()
         with transaction.atomic():
             contacts = {spec["name"]: self.sync_contact(spec) for spec in demo_content.CONTACTS}
@@ -161,9 +185,12 @@ class Command(BaseCommand):
             site = self.sync_site(site, home)
             self.sync_safety_settings(site, contacts)
             topic = self.sync_page(home, TopicPage, demo_content.TOPIC_PAGE)
-            self.sync_guidance_pages(topic, {name: c.pk for name, c in contacts.items()})
+            contact_pks = {name: contact.pk for name, contact in contacts.items()}
+            self.sync_guidance_pages(topic, contact_pks)
             self.sync_demo_feedback(topic.get_children().get(slug="sexting").specific)
             self.sync_search_promotions(topic)
+            if second_force:
+                self.sync_second_force(contact_pks)
         self.print_summary(home)
 
     def count(self, kind, status):
@@ -245,14 +272,7 @@ class Command(BaseCommand):
         """Create every guidance page first, so each can link to the others."""
         drafts = []
         for spec in demo_content.GUIDANCE_PAGES:
-            values = {
-                "slug": spec["slug"],
-                "title": spec["title"],
-                "summary": spec["summary"],
-                "body": raw_body(spec["body"], contact_pks),
-                "last_reviewed": spec.get("last_reviewed", demo_content.LAST_REVIEWED),
-                "next_review_due": spec.get("next_review_due", demo_content.NEXT_REVIEW_DUE),
-            }
+            values = guidance_values(spec, contact_pks)
             page, created = self.get_or_create_draft(topic, GuidancePage, values)
             if created and spec is demo_content.SEXTING:
                 self.publish_first_version(page, demo_content.SEXTING_FIRST_VERSION)
@@ -314,6 +334,17 @@ class Command(BaseCommand):
                 query=Query.get(query_string), page=page, defaults={"description": description}
             )
             self.count("search promotions", CREATED if created else UNCHANGED)
+
+    def sync_second_force(self, contact_pks):
+        """Southdale Police, made as `add_force` makes a force, and its local pages."""
+        try:
+            force = add_force(**demo_content.SECOND_FORCE)
+        except ForceError as error:
+            raise CommandError(str(error)) from None
+        self.count("forces", CREATED if force.created else UNCHANGED)
+        topic = self.sync_page(force.home, TopicPage, demo_content.SECOND_FORCE_TOPIC)
+        spec = demo_content.SECOND_FORCE_PAGE
+        self.sync_page(topic, GuidancePage, guidance_values(spec, contact_pks))
 
     def sync_site(self, site, home):
         if site is None:
