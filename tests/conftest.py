@@ -14,6 +14,7 @@ from django.db import transaction
 from wagtail.test.utils import page_tests
 
 from guidance import help_contacts, quick_exit
+from portal import sites
 from tests.support import adversarial_tally, migrated_contents
 from tests.support.site import build_site_tree
 
@@ -24,17 +25,18 @@ page_tests.AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    """Each test starts with an empty cache and no remembered quick-exit URL or help contacts.
+    """Each test starts with an empty cache, and no remembered quick exit, help contacts or sites.
 
     The database is rolled back after each test; these live in memory and
     would otherwise carry one test's settings into the next.
     """
+    remembered = (quick_exit, help_contacts, sites)
     cache.clear()
-    quick_exit.forget_all()
-    help_contacts.forget_all()
+    for module in remembered:
+        module.forget_all()
     yield
-    quick_exit.forget_all()
-    help_contacts.forget_all()
+    for module in remembered:
+        module.forget_all()
 
 
 @pytest.fixture(scope="session")
