@@ -57,11 +57,11 @@ class Command(BaseCommand):
         if not force.created:
             self.stdout.write(
                 f"{force.name} already exists at {force.site.hostname}: nothing changed "
-                f"({took:.1f} s)."
+                f"({took:.2f} s)."
             )
             return
         self.report(force, neutral_exit_url)
-        self.stdout.write(self.style.SUCCESS(f"Added {force.name} in {took:.1f} s."))
+        self.stdout.write(self.style.SUCCESS(f"Added {force.name} in {took:.2f} s."))
 
     def report(self, force, neutral_exit_url):
         write = self.stdout.write
