@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.models import (
@@ -148,26 +148,30 @@ def add_force(name, hostname, neutral_exit_url=None):
     """Add the force (see the module docstring), or find it already added. Returns `AddedForce`."""
     name, hostname = clean_name(name), clean_hostname(hostname)
     url = clean_neutral_exit_url(neutral_exit_url or DEFAULT_NEUTRAL_EXIT_URL)
-    with transaction.atomic():
-        existing = _existing(name, hostname)
-        if existing is not None:
-            return existing
-        _refuse_clashes(name)
-        national = _national_groups()
-        home = _home_page(name)
-        site = Site.objects.create(
-            hostname=hostname, port=80, site_name=name, root_page=home, is_default_site=False
-        )
-        safety = SafetySettings(site=site, neutral_exit_url=url)
-        safety.save()
-        not_copied = []
-        groups = {}
-        for role, national_group in national.items():
-            group = Group.objects.create(name=group_name(name, role))
-            ForceGroup.objects.create(group=group, site=site)
-            not_copied += _mirror(national_group, group, home)
-            groups[role] = group
-        workflow = _review_workflow(name, home, groups["reviewers"])
+    try:
+        with transaction.atomic():
+            return _existing(name, hostname) or _create(name, hostname, url)
+    except IntegrityError:  # the same name or host name, added at the same moment
+        raise ForceError(f"{name} or {hostname} was taken meanwhile: run it again.") from None
+
+
+def _create(name, hostname, url):
+    _refuse_clashes(name)
+    national = _national_groups()
+    home = _home_page(name)
+    site = Site.objects.create(
+        hostname=hostname, port=80, site_name=name, root_page=home, is_default_site=False
+    )
+    safety = SafetySettings(site=site, neutral_exit_url=url)
+    safety.save()
+    not_copied = []
+    groups = {}
+    for role, national_group in national.items():
+        group = Group.objects.create(name=group_name(name, role))
+        ForceGroup.objects.create(group=group, site=site)
+        not_copied += _mirror(national_group, group, home)
+        groups[role] = group
+    workflow = _review_workflow(name, home, groups["reviewers"])
     return AddedForce(name, site, home, groups, workflow, safety, True, not_copied)
 
 

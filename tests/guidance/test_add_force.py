@@ -180,6 +180,17 @@ def test_bad_input_is_refused_with_one_line_and_nothing_is_made(force, options, 
     assert counts() == before
 
 
+def test_a_host_name_taken_at_the_same_moment_is_one_line_and_nothing_is_made(force, monkeypatch):
+    # As if another add_force committed the host name after this one looked.
+    monkeypatch.setattr("guidance.forces._existing", lambda name, hostname: None)
+    before = counts()
+
+    with pytest.raises(CommandError, match="was taken meanwhile: run it again"):
+        run_add_force(name="Northvale Police", hostname=FORCE_HOST)
+
+    assert counts() == before
+
+
 def test_from_the_command_line_an_error_is_one_line_and_exit_status_1(site_tree, monkeypatch):
     # run_from_argv closes the database connections when done: not the test's own.
     monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
