@@ -35,6 +35,8 @@ class FeedbackForm(forms.Form):
 
     A field sent twice (`useful=yes&useful=no`) is an error, not a guess at
     which one was meant; so is a body with far more fields than the form has.
+    Given the `site` (force) the form was posted on, it takes answers only
+    about that site's pages: feedback belongs to the force of its page.
     """
 
     USEFUL_CHOICES = [("yes", "Yes"), ("no", "No")]
@@ -74,8 +76,9 @@ class FeedbackForm(forms.Form):
     # field GOV.UK has proven against real spam.
     giraffe = forms.CharField(required=False, label="Leave this field blank")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, site=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.site = site
         self.feedback_page = None
 
     @property
@@ -100,6 +103,13 @@ class FeedbackForm(forms.Form):
             Page.objects.live().public().filter(pk=page_id).select_related("live_revision").first()
         )
         page = page.specific if page else None
+        in_another_force = (
+            page is not None
+            and self.site is not None
+            and not page.path.startswith(self.site.root_page.path)
+        )
+        if in_another_force:
+            page = None  # not one of the pages this site shows
         if not (isinstance(page, FeedbackPageMixin) and page.show_feedback_form):
             raise forms.ValidationError(
                 "This page cannot take feedback. Go back to the page and try again."

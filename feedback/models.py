@@ -4,6 +4,11 @@
 `feedback/wagtail_hooks.py`); `FeedbackResponse` rows are written only by
 `feedback.views.submit_feedback`. No row holds an IP address, user agent,
 cookie or any other identifier of the visitor.
+
+Each response belongs to the force (Wagtail `Site`) it was sent on, and
+staff read only their forces' responses: every report, panel and download
+starts from `FeedbackResponse.objects.visible_to(user)` (docs/multi_force.md,
+"Feedback per force").
 """
 
 import datetime
@@ -16,6 +21,8 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from wagtail.models import Orderable
 from wagtail.search import index
+
+from portal.models import forces_of
 
 COMMENT_MAX_LENGTH = 1200
 
@@ -174,6 +181,22 @@ class DisclosurePhrase(index.Indexed, models.Model):
 
 
 class FeedbackResponseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The responses `user` may see: those of the forces they work for (`forces_of`).
+
+        Everyone who reads feedback starts here. A member of staff of one
+        force sees that force's responses only; one who works for every
+        force (a national group, a superuser) sees them all, including
+        responses whose force has since been deleted.
+        """
+        return self.of_forces(forces_of(user))
+
+    def of_forces(self, forces):
+        """Responses sent on these forces (a collection of Site ids); None means every force."""
+        if forces is None:
+            return self
+        return self.filter(site_id__in=list(forces))
+
     def for_subtree(self, page):
         """Responses about `page` and the pages below it (by the live tree)."""
         return self.filter(page__path__startswith=page.path)
@@ -191,10 +214,25 @@ class FeedbackResponse(models.Model):
     """One visitor's answer to "Was this page useful?".
 
     The page's title and path are copied at submission so that history
-    survives the page being moved or deleted.
+    survives the page being moved or deleted. `site` is the force the answer
+    was sent on (the Site the request's host name matched).
     """
 
     submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # SET_NULL, not CASCADE: deleting a Site (or its home page, which deletes
+    # the Site) must not destroy answers that may hold a disclosure; and not
+    # PROTECT: Wagtail's delete views do not expect the error it raises. A
+    # response without a force is seen only by those who see every force.
+    # No index of its own: `feedback_site_submitted` below starts with it.
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        help_text="The force (site) the answer was sent on.",
+    )
     page = models.ForeignKey(
         "wagtailcore.Page",
         null=True,
@@ -224,6 +262,10 @@ class FeedbackResponse(models.Model):
         ordering = ["-submitted_at", "-pk"]
         verbose_name = "feedback response"
         permissions = [("export_feedbackresponse", "Can export feedback responses")]
+        indexes = [
+            # A force's responses by date: what every report of a one-force analyst reads.
+            models.Index(fields=["site", "submitted_at"], name="feedback_site_submitted"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("comment"), COMMENT_MAX_LENGTH),

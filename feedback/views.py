@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from portal.client_ip import client_ip
 
@@ -201,7 +201,9 @@ def submit_feedback(request):
 
 
 def _handle_feedback(request, client_key):
-    form = FeedbackForm(request.POST)
+    # The force the answer belongs to: the site the request's host name matched.
+    site = Site.find_for_request(request)
+    form = FeedbackForm(request.POST, site=site)
     if form.is_from_a_bot:
         # Bots get exactly the answer a person would (the same thank-you, the
         # help first for a disclosure), so they learn nothing; nothing is stored.
@@ -220,6 +222,7 @@ def _handle_feedback(request, client_key):
         try:
             with transaction.atomic():
                 response = FeedbackResponse.objects.create(
+                    site=site,
                     page=page,
                     page_revision_id=page.live_revision_id,
                     page_title=page.title,

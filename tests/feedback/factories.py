@@ -1,9 +1,10 @@
 """Factories for feedback responses, and the moments tests say they were sent.
 
 `FeedbackResponseFactory` snapshots the page as `feedback.views` does (its
-live revision, title and path) and can back-date `submitted_at`, which the
-model otherwise sets to "now" on save. `respond` is the short form the tests
-call; `at` names a moment in London in 2026, the year the fixtures are set in.
+force, live revision, title and path) and can back-date `submitted_at`,
+which the model otherwise sets to "now" on save. `respond` is the short
+form the tests call; `at` names a moment in London in 2026, the year the
+fixtures are set in.
 """
 
 import datetime
@@ -26,10 +27,13 @@ class FeedbackResponseFactory(factory.django.DjangoModelFactory):
 
     Pass `submitted_at` to move the answer to that moment; without it the
     answer is sent "now". Pass `page_title` and `page_path` with `page=None`
-    for an answer about a page that has since been deleted.
+    for an answer about a page that has since been deleted (pass its `site`
+    too, or it belongs to no force).
     """
 
     page = None
+    # The force the answer was sent on: the page's own site, as a visitor on it would.
+    site = factory.LazyAttribute(lambda o: o.page.get_site() if o.page else None)
     page_revision = factory.LazyAttribute(lambda o: o.page.live_revision if o.page else None)
     page_title = factory.LazyAttribute(lambda o: o.page.title)
     page_path = factory.LazyAttribute(lambda o: o.page.url)
