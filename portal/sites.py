@@ -28,8 +28,9 @@ else the last list this process knew. So a page served from the page cache
 (which answers before anything else reads the database) costs no query, and
 hosts are still told apart while the database is down. Saving or deleting a
 Site drops the copies (portal/signals.py). A process that has never known
-the list while the database is down answers 503, except on the paths every
-host may use (`/exit/` goes to the built-in neutral address).
+the list while the database is down answers with no site, as in any outage:
+pages and searches get the 503 page, feedback says it could not be saved,
+and `/exit/` goes to the built-in neutral address.
 """
 
 import contextvars
@@ -44,7 +45,7 @@ from django.http.request import split_domain_port
 from wagtail.models import Site
 
 from .last_known import LastKnown
-from .views import bad_request_page, service_unavailable_page
+from .views import bad_request_page
 
 logger = logging.getLogger(__name__)
 
@@ -181,10 +182,13 @@ class SiteMiddleware:
             # the database now: no second query for the root page.
             request._wagtail_site = just_read.get(site.id) or site.as_site()
             _current.set(site)
-        elif request.path_info.startswith(OPTIONAL_PREFIXES) or sites == ():
-            pass  # answered with no site: quick exit leaves for the built-in address
-        elif sites is None:  # never known, and the database is down (logged by LastKnown)
-            return service_unavailable_page()
+        elif request.path_info.startswith(OPTIONAL_PREFIXES) or not sites:
+            # Answered with no site: quick exit leaves for the built-in address.
+            # Sites never known (the database down since this process began):
+            # the view answers as it would in any outage, so feedback still
+            # says it could not be saved; a page cached under this very host
+            # name is still served, and nothing else can be.
+            pass
         else:
             logger.warning("No site has the host name %r: answering 400", hostname)
             return bad_request_page()
