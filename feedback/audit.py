@@ -4,8 +4,9 @@ An export acts on the page-feedback responses as a whole, not on any one
 row, so the entry is logged against the `ContentType` that stands for
 `FeedbackResponse` (Wagtail's `ModelLogEntry` needs a saved instance with a
 primary key). Its name reads "Page feedback responses"; the data holds the
-format, the filters as given (a NUL shown as U+FFFD), the row count and where the export
-came from. Site history shows these entries to superusers: no other group
+format, the filters as given (a NUL shown as U+FFFD), the row count, where
+the export came from and the forces whose responses it covered (their host
+names). Site history shows these entries to superusers: no other group
 holds a permission on content types, so analysts cannot browse or filter
 the record of their own exports.
 
@@ -34,6 +35,9 @@ class FeedbackExportFormatter(LogFormatter):
             f"Exported {rows:,} feedback {noun} as {data.get('format', '').upper()}"
             f" ({data.get('source', 'admin')})"
         )
+        forces = data.get("forces")
+        if forces:
+            message += "; forces: " + ", ".join(forces)
         filters = data.get("filters") or {}
         if filters:
             message += "; filters: " + ", ".join(f"{k}={v}" for k, v in filters.items())
@@ -49,13 +53,22 @@ def _storable(text):
     return str(text).replace("\x00", "\ufffd")
 
 
-def log_export(*, user, export_format, filters, rows, source):
-    """Record one export: who (None for a command), format, filters and row count."""
+def log_export(*, user, export_format, filters, rows, source, forces):
+    """Record one export: who (None for a command), format, filters, row count and forces.
+
+    `forces` are the host names of the forces whose responses the export covered.
+    """
     filters = {_storable(name): _storable(value) for name, value in filters.items()}
     return log_actions.log(
         instance=ContentType.objects.get_for_model(FeedbackResponse),
         action=EXPORT_ACTION,
         user=user,
         title=EXPORT_LOG_TITLE,
-        data={"format": export_format, "filters": filters, "rows": rows, "source": source},
+        data={
+            "format": export_format,
+            "filters": filters,
+            "rows": rows,
+            "source": source,
+            "forces": [_storable(hostname) for hostname in forces],
+        },
     )

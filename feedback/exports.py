@@ -18,6 +18,11 @@ number the pages' versions (`reports.history.version_numbers`).
   so it keeps the visitor's exact words. A worksheet holds at most
   `XLSX_MAX_ROWS` responses; more raise `TooManyRowsError`.
 
+With `with_force=True` (the admin, for someone who sees several forces;
+`export_feedback` without `--force` on an install with several) each row
+ends with `force`, the host name of the force (Wagtail Site) the answer was
+sent on (empty if that site was deleted).
+
 `export_rows` defines every cell's value; the CSV writer (`csv_batches`)
 makes the same text as `csv.writer` would from those rows, several times
 faster (tests/feedback/test_export_format.py compares the two). A million
@@ -35,6 +40,7 @@ from itertools import islice
 from django.db import NotSupportedError, connections
 from django.db.models import CharField, Func
 from django.utils import timezone
+from wagtail.models import Site
 
 from portal.spreadsheets import BOM, FORMULA_TRIGGERS, neutralise_formula
 
@@ -55,6 +61,7 @@ EXPORT_COLUMNS = [
     "comment",
     "possible_disclosure",
 ]
+FORCE_COLUMN = "force"  # last, and only in exports that span several forces
 _QUERY_FIELDS = [
     "pk",
     "submitted_at",
@@ -65,11 +72,17 @@ _QUERY_FIELDS = [
     "useful",
     "reason_id",
     "comment",
+    "site_id",
 ]
 CHUNK_SIZE = 5000
 # An XLSX worksheet has 1,048,576 rows; the first holds the column names.
 XLSX_MAX_ROWS = 1_048_575
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_columns(with_force=False):
+    """The header row: `EXPORT_COLUMNS`, then `force` when the export spans several forces."""
+    return [*EXPORT_COLUMNS, FORCE_COLUMN] if with_force else list(EXPORT_COLUMNS)
 
 
 class TooManyRowsError(ValueError):
@@ -206,6 +219,13 @@ def _reasons(queryset):
     }
 
 
+def _forces(queryset, wanted=True):
+    """{site id: host name} of every force (a handful of rows, read once), if `wanted`."""
+    if not wanted:
+        return {}
+    return dict(Site.objects.using(queryset.db).values_list("pk", "hostname"))
+
+
 @contextmanager
 def collector_paused():
     """Hold off Python's cyclic garbage collector while one batch is built and written.
@@ -229,7 +249,7 @@ def _fetched(queryset):
     """Yield the responses as lists of up to CHUNK_SIZE tuples, oldest first.
 
     Each tuple is (pk, submitted_at as UTC text, page_id, page_revision_id,
-    page_title, page_path, useful, reason_id, comment). The garbage
+    page_title, page_path, useful, reason_id, comment, site_id). The garbage
     collector is paused while a batch is fetched.
     """
     queryset = queryset.order_by("submitted_at", "pk")
@@ -250,24 +270,25 @@ def _fetched(queryset):
         yield batch
 
 
-def export_rows(queryset, *, neutralise=True):
-    """Yield one list of cell values per response, in EXPORT_COLUMNS order, oldest first.
+def export_rows(queryset, *, neutralise=True, with_force=False):
+    """Yield one list of cell values per response, in `export_columns` order, oldest first.
 
     Dates are ISO 8601 in the site's time zone with their UTC offset;
     `page_version` is the number "Feedback by version" gives the revision;
     `useful` and `possible_disclosure` are "yes" or "no"; missing ids,
     versions and reasons are empty strings. Text cells are neutralised
     against formulas unless `neutralise` is False (XLSX stores them as text
-    instead).
+    instead). With `with_force`, the force's host name ends each row.
     """
     clean = neutralise_formula if neutralise else str
     reasons = {pk: (clean(code), clean(label)) for pk, (code, label) in _reasons(queryset).items()}
     versions = _versions(queryset)
     disclosure = _disclosure_matcher(queryset)
     local_time = LocalTimes(timezone.get_current_timezone())
+    forces = {pk: clean(hostname) for pk, hostname in _forces(queryset, with_force).items()}
     for batch in _fetched(queryset):
-        for pk, at, page_id, revision_id, title, path, useful, reason_id, comment in batch:
-            yield [
+        for pk, at, page_id, revision_id, title, path, useful, reason_id, comment, site in batch:
+            row = [
                 pk,
                 local_time(at),
                 "" if page_id is None else page_id,
@@ -280,13 +301,16 @@ def export_rows(queryset, *, neutralise=True):
                 clean(comment),
                 "yes" if disclosure(comment) else "no",
             ]
+            if with_force:
+                row.append(forces.get(site, ""))
+            yield row
 
 
 # Distinct titles and paths kept as finished cells; beyond this many, start again.
 _CELL_CACHE_SIZE = 10_000
 
 
-def csv_batches(queryset):
+def csv_batches(queryset, *, with_force=False):
     """Yield (CSV text, row count) per batch: what `csv.writer` writes from `export_rows`.
 
     Per row: the timestamp from `LocalTimes`' table of hours; title, path
@@ -304,6 +328,11 @@ def csv_batches(queryset):
     local_time = LocalTimes(timezone.get_current_timezone())
     hours = local_time.hours
     cells = {}
+    forces = {
+        pk: "," + csv_cell(neutralise_formula(hostname))
+        for pk, hostname in _forces(queryset, with_force).items()
+    }
+    no_force = "," if with_force else ""  # an empty cell, or no cell at all
 
     def cell(text):
         if len(cells) >= _CELL_CACHE_SIZE:
@@ -314,7 +343,7 @@ def csv_batches(queryset):
     for batch in _fetched(queryset):
         with collector_paused():
             lines = []
-            for pk, at, page_id, revision_id, title, path, useful, reason_id, comment in batch:
+            for pk, at, page_id, revision, title, path, useful, reason, comment, site in batch:
                 split = hours.get(at[:13])
                 at = f"{split[0]}{at[13:19]}{split[1]}" if split else local_time(at)
                 flag = "no"
@@ -327,27 +356,28 @@ def csv_batches(queryset):
                         comment = csv_cell(comment)
                 lines.append(
                     f"{pk},{at},{'' if page_id is None else page_id},"
-                    f"{'' if revision_id is None else revision_id},"
-                    f"{versions.get(revision_id, '')},"
+                    f"{'' if revision is None else revision},"
+                    f"{versions.get(revision, '')},"
                     f"{cells.get(title) or cell(title)},{cells.get(path) or cell(path)},"
-                    f"{'yes' if useful else 'no'},{reasons.get(reason_id, ',')},{comment},{flag}"
+                    f"{'yes' if useful else 'no'},{reasons.get(reason, ',')},{comment},{flag}"
+                    f"{forces.get(site, no_force)}"
                 )
             lines.append("")
             text = "\r\n".join(lines)
         yield text, len(batch)
 
 
-def write_csv(queryset, stream):
+def write_csv(queryset, stream, *, with_force=False):
     """Write the header and every row of `queryset` as CSV to `stream`; return the row count."""
-    csv.writer(stream).writerow(EXPORT_COLUMNS)
+    csv.writer(stream).writerow(export_columns(with_force))
     count = 0
-    for text, rows in csv_batches(queryset):
+    for text, rows in csv_batches(queryset, with_force=with_force):
         stream.write(text)
         count += rows
     return count
 
 
-def iter_csv(queryset, *, bom=True):
+def iter_csv(queryset, *, bom=True, with_force=False):
     """Yield the CSV export as UTF-8 bytes, one chunk per batch of rows.
 
     For `StreamingHttpResponse`: the byte-order mark and header go out at
@@ -356,7 +386,7 @@ def iter_csv(queryset, *, bom=True):
     buffer = io.StringIO()
     if bom:
         buffer.write(BOM)
-    csv.writer(buffer).writerow(EXPORT_COLUMNS)
+    csv.writer(buffer).writerow(export_columns(with_force))
     yield buffer.getvalue().encode()
-    for text, _ in csv_batches(queryset):
+    for text, _ in csv_batches(queryset, with_force=with_force):
         yield text.encode()

@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from . import exports
 
-_XLSX_WIDTHS = {"B": 18, "F": 40, "G": 40, "I": 22, "J": 40, "K": 80, "L": 12}
+_XLSX_WIDTHS = {"B": 18, "F": 40, "G": 40, "I": 22, "J": 40, "K": 80, "L": 12, "M": 30}
 # Responses keep the hour they were sent (docs/feedback_privacy.md): no seconds to show.
 XLSX_DATE_FORMAT = "yyyy-mm-dd hh:mm"
 
@@ -61,13 +61,13 @@ class _XLSXDates:
         return self.cell
 
 
-def write_xlsx(queryset, target, *, row_count=None):
+def write_xlsx(queryset, target, *, row_count=None, with_force=False):
     """Write the export as XLSX to `target` (a path or binary file); return the row count.
 
     `submitted_at` is a date cell (local time, shown to the hour); every
-    other cell as in `export_rows`. Raises `TooManyRowsError` before
-    writing anything when the responses do not fit on one worksheet. Pass
-    `row_count` when it is already known.
+    other cell as in `export_rows` (with the `force` column if `with_force`).
+    Raises `TooManyRowsError` before writing anything when the responses do
+    not fit on one worksheet. Pass `row_count` when it is already known.
     """
     if row_count is None:
         row_count = queryset.count()
@@ -79,11 +79,11 @@ def write_xlsx(queryset, target, *, row_count=None):
     worksheet.freeze_panes = "A2"
     for column, width in _XLSX_WIDTHS.items():
         worksheet.column_dimensions[column].width = width
-    worksheet.append(exports.EXPORT_COLUMNS)
+    worksheet.append(exports.export_columns(with_force))
     date_cell = _XLSXDates(worksheet)
     cell = _xlsx_cells(worksheet)
     count = 0
-    rows = exports.export_rows(queryset, neutralise=False)
+    rows = exports.export_rows(queryset, neutralise=False, with_force=with_force)
     while True:
         with exports.collector_paused():
             batch = list(islice(rows, exports.CHUNK_SIZE))

@@ -1,5 +1,11 @@
-"""What the feedback reports share: the view permission, bad filters listing nothing,
-the audit record's filters, and the admin's XLSX size limit."""
+"""What the feedback reports share: the view permission, the user's forces, bad
+filters listing nothing, the audit record's filters and forces, and the admin's
+XLSX size limit.
+
+Every report reads responses through `self.scope.responses()` (the user's
+forces only, `feedback/forces.py`), never `FeedbackResponse.objects` itself:
+tests/feedback/test_feedback_per_force.py fails on a report module that does.
+"""
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +15,7 @@ from django.utils.functional import cached_property
 
 from portal.reports import InvalidFiltersGiveNoRowsMixin
 
+from ..forces import scope_of
 from ..permissions import can_export_feedback, feedback_permission_policy
 
 # Query parameters that are not filters: left out of audit records.
@@ -26,10 +33,21 @@ def admin_xlsx_max_rows():
 
 
 class FeedbackPermissionMixin(InvalidFiltersGiveNoRowsMixin):
-    """Feedback reports: readable with the view permission; bad filters list nothing."""
+    """Feedback reports: readable with the view permission, the user's forces only;
+    bad filters list nothing."""
 
     permission_policy = feedback_permission_policy
     permission_required = "view"
+
+    @cached_property
+    def scope(self):
+        """The user's forces (`feedback.forces.ForceScope`): where every report starts."""
+        return scope_of(self.request)
+
+    def forces_selected(self):
+        """The host names of the forces a download covers, for its audit record."""
+        chosen = getattr(self.filters, "chosen_force", None) if self.filters else None
+        return self.scope.hostnames(None if chosen is None else [chosen])
 
     @cached_property
     def show_export_buttons(self):

@@ -2,7 +2,10 @@
 
 One row per page for a period, counted in the database, with a weekly chart.
 Needs `feedback.view_feedbackresponse`; its CSV and XLSX downloads (one row
-per page) need `feedback.export_feedbackresponse` too.
+per page) need `feedback.export_feedbackresponse` too. Everything counts the
+user's forces' responses only (`feedback.forces`); when they see several
+forces, the rows are per page and force, grouped by force, with a "Force"
+column (and filter).
 """
 
 from django.urls import reverse
@@ -16,7 +19,6 @@ from wagtail.models import Page
 from portal.reports import SafeSpreadsheetExportMixin
 
 from ..audit import log_export
-from ..models import FeedbackResponse
 from . import figures
 from .base import CheckedDownloadMixin, FeedbackPermissionMixin
 from .chart import weekly_chart
@@ -45,7 +47,7 @@ class FeedbackSummaryView(
     default_ordering = "percent_useful"
     paginate_by = 100
     verbose_name_plural = "pages with feedback"
-    columns = [
+    base_columns = [
         PageColumn("title", label="Page", sort_key="title"),
         ResponsesColumn("responses", label="Responses", sort_key="responses"),
         PercentColumn("percent_useful", label="% useful", sort_key="percent_useful"),
@@ -53,7 +55,7 @@ class FeedbackSummaryView(
         Column("reason", label="Most common reason for visit"),
         HistoryLinkColumn("history", label="Versions", accessor="history_url"),
     ]
-    list_export = [
+    base_list_export = [
         "page_id",
         "page_label",
         "export_path",
@@ -78,7 +80,20 @@ class FeedbackSummaryView(
         "reason": "Most common reason for visit",
         "period_from": "From",
         "period_to": "To",
+        "force_hostname": "Force",
     }
+
+    @cached_property
+    def columns(self):
+        if not self.scope.several:
+            return self.base_columns
+        return [Column("force", label="Force"), *self.base_columns]
+
+    @cached_property
+    def list_export(self):
+        if not self.scope.several:
+            return self.base_list_export
+        return ["force_hostname", *self.base_list_export]
 
     @cached_property
     def header_buttons(self):
@@ -92,8 +107,8 @@ class FeedbackSummaryView(
 
     @cached_property
     def responses(self):
-        """The responses in the chosen period and pages (none if the filters are wrong)."""
-        return self.filter_queryset(FeedbackResponse.objects.all())
+        """The user's forces' responses in the chosen period and pages (none on wrong filters)."""
+        return self.filter_queryset(self.scope.responses())
 
     @cached_property
     def period(self):
@@ -119,7 +134,10 @@ class FeedbackSummaryView(
             min_responses = self.filters.form.cleaned_data.get("min_responses")
         if min_responses:
             pages = [page for page in pages if page.responses >= min_responses]
-        return figures.sort_pages(pages, self.ordering)
+        force_order = None
+        if self.scope.several:
+            force_order = {site.pk: place for place, site in enumerate(self.scope.sites)}
+        return figures.sort_pages(pages, self.ordering, force_order)
 
     def get_filtered_queryset(self):
         return self.get_queryset()
@@ -138,6 +156,7 @@ class FeedbackSummaryView(
             },
             rows=sum(row.responses for row in rows),
             source="admin, feedback by page",
+            forces=self.forces_selected(),
         )
         response = self.as_spreadsheet(rows, export_format)
         response["Cache-Control"] = "no-store"
@@ -168,6 +187,8 @@ class FeedbackSummaryView(
             row.page_path = row.export_path = row.deleted_path
             row.page_deleted = "Yes" if row.deleted else "No"
             row.period_from, row.period_to = first, last
+            row.force = self.scope.name(row.site_id)
+            row.force_hostname = self.scope.hostname(row.site_id)
             row.edit_url = row.live_url = row.responses_url = row.history_url = None
             page = pages.get(row.page_id)
             if page is None:
@@ -176,6 +197,8 @@ class FeedbackSummaryView(
             if not with_links:
                 continue
             query = {**dates, "page": row.page_id, "scope": "only"}
+            if self.scope.several and row.site_id:
+                query["force"] = row.site_id
             row.responses_url = f"{responses_url}?{urlencode(query)}"
             row.history_url = reverse("feedback_reports:page_history", args=[row.page_id])
             links = page_links(page, self.request)

@@ -4,6 +4,8 @@ One page's published versions, oldest first, each with its feedback and
 whether it did better than the version before (`history`). Opened from
 "Feedback by page" (`feedback_reports:page_history`). Needs the view
 permission; its CSV and XLSX downloads need the export permission too.
+Only pages of the user's forces have one here (another force's page id is a
+404), and only their forces' responses are counted (`feedback.forces`).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -13,7 +15,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.ui.tables import Column, NumberColumn
 from wagtail.admin.views.reports import ReportView
-from wagtail.models import Page
 
 from portal.reports import SafeSpreadsheetExportMixin
 
@@ -81,9 +82,14 @@ class FeedbackHistoryView(FeedbackPermissionMixin, SafeSpreadsheetExportMixin, R
         }
     }
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.page = get_object_or_404(Page, pk=kwargs["page_id"])
+    @cached_property
+    def page(self):
+        """The page, read once the permission is checked (`dispatch`).
+
+        Another force's page is not found: its versions and publishers are
+        not the user's to see.
+        """
+        return get_object_or_404(self.scope.pages(), pk=self.kwargs["page_id"])
 
     def get_index_url(self):
         return reverse(self.index_url_name, args=[self.page.pk])
@@ -103,7 +109,7 @@ class FeedbackHistoryView(FeedbackPermissionMixin, SafeSpreadsheetExportMixin, R
 
     @cached_property
     def history(self):
-        return history.page_history(self.page)
+        return history.page_history(self.page, self.scope.responses())
 
     def get_queryset(self):
         return self.history.versions
@@ -124,6 +130,7 @@ class FeedbackHistoryView(FeedbackPermissionMixin, SafeSpreadsheetExportMixin, R
                 filters={"page": f"{self.page.title} (id {self.page.pk})", "by": "version"},
                 rows=self.history.responses,
                 source="admin, feedback by version",
+                forces=self.scope.hostnames(self.scope.sites_of_page(self.page)),
             )
         return super().get(request, *args, **kwargs)
 

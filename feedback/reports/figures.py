@@ -52,12 +52,18 @@ def totals(responses):
 
 @dataclass
 class PageFigures(Totals):
-    """One page's figures. A deleted page has no `page_id` and is known by its path."""
+    """One page's figures on one force. A deleted page has no `page_id` and is known by its path.
+
+    `site_id` is the force the responses were sent on (None for responses
+    whose force was deleted): two forces' deleted pages at the same path
+    stay two rows.
+    """
 
     page_id: int | None = None
     deleted_path: str = ""
     title: str = ""
     reason_counts: dict = field(default_factory=dict)
+    site_id: int | None = None
 
     @property
     def deleted(self):
@@ -78,15 +84,15 @@ class PageFigures(Totals):
 
 
 def by_page(responses):
-    """A `PageFigures` per page, from two grouped queries (no order).
+    """A `PageFigures` per page and force, from two grouped queries (no order).
 
-    The database groups the responses by page and reason and counts them;
-    Python adds up those groups (a few per page), never the responses.
+    The database groups the responses by force, page and reason and counts
+    them; Python adds up those groups (a few per page), never the responses.
     Responses about a deleted page (whose `page` is now empty) group by the
-    path they were sent from and keep the title they had. Live pages get
-    their current title.
+    force and the path they were sent from and keep the title they had.
+    Live pages get their current title.
 
-    Live and deleted pages are counted apart: grouping the live ones by two
+    Live and deleted pages are counted apart: grouping the live ones by
     integer columns, with no path or title to carry, is what costs the
     database least, and the deleted ones are found through the index on
     `page_id` (they are few).
@@ -94,29 +100,29 @@ def by_page(responses):
     counts = {"responses": Count("pk"), "useful_count": Count("pk", filter=USEFUL)}
     live = (
         responses.filter(page__isnull=False)
-        .values_list("page_id", "reason_id")
+        .values_list("site_id", "page_id", "reason_id")
         .annotate(**counts)
         .order_by()
     )
     deleted = (
         responses.filter(page__isnull=True)
-        .values_list("page_path", "reason_id")
+        .values_list("site_id", "page_path", "reason_id")
         .annotate(**counts, old_title=Max("page_title"))
         .order_by()
     )
     pages = {}
-    groups = [(page_id, "", "", *rest) for page_id, *rest in live]
-    groups += [(None, path, title, reason, *rest) for path, reason, *rest, title in deleted]
-    for page_id, deleted_path, old_title, reason_id, count, useful_count in groups:
-        figures = pages.get((page_id, deleted_path))
+    groups = [(site, page_id, "", "", *rest) for site, page_id, *rest in live]
+    groups += [(site, None, path, title, *rest) for site, path, *rest, title in deleted]
+    for site_id, page_id, deleted_path, old_title, reason_id, count, useful_count in groups:
+        figures = pages.get((site_id, page_id, deleted_path))
         if figures is None:
-            figures = PageFigures(0, 0, page_id, deleted_path, old_title or "")
-            pages[(page_id, deleted_path)] = figures
+            figures = PageFigures(0, 0, page_id, deleted_path, old_title or "", site_id=site_id)
+            pages[(site_id, page_id, deleted_path)] = figures
         figures.responses += count
         figures.useful += useful_count
         figures.reason_counts[reason_id] = count
     titles = dict(
-        Page.objects.filter(pk__in=[page_id for page_id, _ in pages if page_id]).values_list(
+        Page.objects.filter(pk__in=[page_id for _, page_id, _ in pages if page_id]).values_list(
             "pk", "title"
         )
     )
@@ -146,11 +152,20 @@ SORT_KEYS = {
 }
 
 
-def sort_pages(pages, ordering):
-    """`by_page` results in the report's order (`-title` is `title` reversed)."""
+def sort_pages(pages, ordering, force_order=None):
+    """`by_page` results in the report's order (`-title` is `title` reversed).
+
+    With `force_order` ({site id: position}), the rows are grouped by force
+    in that order first, each force's rows in the report's order.
+    """
     if ordering == "-title":
-        return sorted(pages, key=SORT_KEYS["title"], reverse=True)
-    return sorted(pages, key=SORT_KEYS.get(ordering, SORT_KEYS["percent_useful"]))
+        ordered = sorted(pages, key=SORT_KEYS["title"], reverse=True)
+    else:
+        ordered = sorted(pages, key=SORT_KEYS.get(ordering, SORT_KEYS["percent_useful"]))
+    if force_order is not None:
+        # Stable: each force keeps the report's order within it.
+        ordered.sort(key=lambda f: force_order.get(f.site_id, len(force_order)))
+    return ordered
 
 
 def reason_counts(responses):

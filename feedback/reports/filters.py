@@ -5,6 +5,12 @@ downloads (so "has a comment" narrows both); `FeedbackSummaryFilterSet`
 the "Feedback by page" report. Both take a date range in the site's time
 zone (whole days, both ends included, as `export_feedback --since/--until`)
 and a page with, by default, the pages below it.
+
+Both serve one member of staff's forces (`feedback.forces.scope_of`): the
+page list holds only their forces' pages (another force's page id is an
+invalid choice, so it lists nothing), and a "Force" filter appears when
+they may see several forces. The view has already kept their responses
+only; the filters narrow those.
 """
 
 import datetime
@@ -18,6 +24,7 @@ from wagtail.models import Page
 
 from portal.reports import DateRangeFilter
 
+from ..forces import scope_of
 from ..models import FeedbackResponse, VisitReason
 
 SUBTREE = ""
@@ -55,16 +62,27 @@ class ReasonFilter(django_filters.ModelChoiceFilter):
 
 
 def site_pages(request):
-    return Page.objects.filter(depth__gt=1).order_by("path")
+    """The pages of the forces the user works for (all of them without a request)."""
+    pages = Page.objects.filter(depth__gt=1).order_by("path")
+    if request is None:
+        return pages
+    return pages.filter(scope_of(request).page_filter())
 
 
 class PageFilterMixin(django_filters.FilterSet):
-    """A page and whether to include the pages below it (the default).
+    """The force (for those who see several), a page, and whether to include the pages below it.
 
     Subclasses list their filters' display order in `filter_order`.
     """
 
     filter_order = ()
+
+    force = django_filters.ChoiceFilter(
+        label="Force",
+        choices=[],  # the user's forces, set per request
+        empty_label="All forces",
+        method="filter_force",
+    )
 
     page = PageFilter(
         label="Page",
@@ -82,10 +100,26 @@ class PageFilterMixin(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        scope = scope_of(self.request) if self.request is not None else None
+        if scope is not None and scope.several:
+            self.filters["force"].extra["choices"] = scope.choices()
+        else:
+            del self.filters["force"]  # one force: the view shows nothing else
         order = {name: index for index, name in enumerate(self.filter_order)}
         self.filters = dict(
             sorted(self.filters.items(), key=lambda item: order.get(item[0], len(order)))
         )
+
+    def filter_force(self, queryset, name, site_id):
+        return queryset.filter(site_id=site_id)
+
+    @property
+    def chosen_force(self):
+        """The id of the force chosen in the "Force" filter, or None."""
+        if "force" not in self.filters or not self.is_valid():
+            return None
+        chosen = self.form.cleaned_data.get("force")
+        return int(chosen) if chosen else None
 
     def filter_page(self, queryset, name, page):
         if self.form.cleaned_data.get("scope") == PAGE_ONLY:
@@ -100,7 +134,7 @@ class PageFilterMixin(django_filters.FilterSet):
 class FeedbackResponseFilterSet(PageFilterMixin, WagtailFilterSet):
     """Filters for the "Page feedback" report: when, where, useful, reason and comment."""
 
-    filter_order = ("date", "page", "scope", "useful", "reason", "has_comment")
+    filter_order = ("force", "date", "page", "scope", "useful", "reason", "has_comment")
 
     date = DateRangeFilter(label="Date", field_name="submitted_at")
     useful = django_filters.ChoiceFilter(
@@ -143,7 +177,7 @@ class FeedbackResponseFilterSet(PageFilterMixin, WagtailFilterSet):
 class FeedbackSummaryFilterSet(PageFilterMixin, WagtailFilterSet):
     """Filters for "Feedback by page"; without dates it shows the last 90 days."""
 
-    filter_order = ("date", "page", "scope", "min_responses")
+    filter_order = ("force", "date", "page", "scope", "min_responses")
 
     date = DateRangeFilter(
         label="Date",

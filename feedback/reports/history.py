@@ -107,15 +107,18 @@ def _publisher_name(user):
     return user.get_full_name() or user.get_username()
 
 
-def page_history(page):
+def page_history(page, responses=None):
     """A `PageHistory`: one `VersionFigures` per published revision of `page`, oldest first.
 
-    A revision published more than once counts from its first publish;
-    a revision that visitors read but whose publish is not logged is placed
-    by its creation order.
+    `responses` are those to count (the reports pass the user's forces'
+    responses); without them, every response. A revision published more
+    than once counts from its first publish; a revision that visitors read
+    but whose publish is not logged is placed by its creation order.
     """
+    if responses is None:
+        responses = FeedbackResponse.objects.all()
     groups = list(
-        FeedbackResponse.objects.filter(page_id=page.pk)
+        responses.filter(page_id=page.pk)
         .values("page_revision_id", "reason_id")
         .annotate(responses=Count("pk"), useful_count=Count("pk", filter=Q(useful=True)))
         .order_by()

@@ -1,9 +1,10 @@
 """Feedback figures where editors already look: the dashboard and the page editor.
 
 Both show counts only, never comments (comments can hold disclosures and
-are for the people in "Feedback analysts" and "Moderators").
+are for the people in "Feedback analysts" and "Moderators"), and count only
+the responses of the forces the user works for (`feedback.forces`).
 
-- `FeedbackDashboardPanel`: last 30 days across the site: responses,
+- `FeedbackDashboardPanel`: last 30 days across the user's forces: responses,
   % useful, the five least useful pages. Added to the admin dashboard by
   the `construct_homepage_panels` hook in `feedback/wagtail_hooks.py`.
 - `PageFeedbackPanel`: a read-only panel for `GuidancePage`'s editor with
@@ -22,7 +23,7 @@ from wagtail.admin.panels import FieldPanel, Panel
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 
-from ..models import FeedbackResponse
+from ..forces import scope_of
 from ..permissions import can_view_feedback
 from . import figures, history
 from .links import page_links
@@ -45,7 +46,7 @@ class FeedbackDashboardPanel(Component):
     def get_context_data(self, parent_context):
         request = parent_context["request"]
         first = _first_day(DASHBOARD_DAYS)
-        responses = FeedbackResponse.objects.since(first)
+        responses = scope_of(request).responses().since(first)
         pages = figures.by_page(responses)
         totals = figures.Totals(
             sum(page.responses for page in pages), sum(page.useful for page in pages)
@@ -92,10 +93,11 @@ class PageFeedbackPanel(Panel):
             context.update({"days": days, "first_day": first, "totals": None})
             if self.instance.pk is None:
                 return context  # a page being created has no feedback yet
-            responses = FeedbackResponse.objects.since(first).filter(page_id=self.instance.pk)
+            visible = scope_of(self.request).responses()
+            responses = visible.since(first).filter(page_id=self.instance.pk)
             context["totals"] = figures.totals(responses)
             context["reasons"] = figures.reason_counts(responses)[:3]
-            context["version"] = history.page_history(self.instance).latest_comparison
+            context["version"] = history.page_history(self.instance, visible).latest_comparison
             context["comparison_rule"] = history.COMPARISON_RULE
             if can_view_feedback(self.request.user):
                 context["history_url"] = reverse(

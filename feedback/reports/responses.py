@@ -4,6 +4,8 @@ One row per response, newest first, filtered and searched; `?export=csv` and
 `?export=xlsx` download exactly the filtered rows through `feedback.exports`.
 Needs `feedback.view_feedbackresponse`; downloads need
 `feedback.export_feedbackresponse` too, and each is written to the audit log.
+Only the responses of the user's forces are listed, searched and downloaded
+(`feedback.forces`); with several forces, a "Force" column and filter too.
 """
 
 import tempfile
@@ -43,7 +45,7 @@ class FeedbackReportView(CheckedDownloadMixin, FeedbackPermissionMixin, ReportVi
     search_backend_name = None  # FeedbackResponse is not indexed: search with icontains
     default_ordering = "-submitted_at"
     verbose_name_plural = "feedback responses"
-    columns = [
+    base_columns = [
         DateTimeColumn("submitted_at", label="Date and time", sort_key="submitted_at"),
         PageColumn("page", label="Page", sort_key="page_title"),
         StatusFlagColumn("useful", label="Useful", true_label="Yes", false_label="No"),
@@ -51,8 +53,14 @@ class FeedbackReportView(CheckedDownloadMixin, FeedbackPermissionMixin, ReportVi
         CommentColumn("comment", label="Comment"),
     ]
 
+    @cached_property
+    def columns(self):
+        if not self.scope.several:
+            return self.base_columns
+        return [*self.base_columns[:2], Column("force", label="Force"), *self.base_columns[2:]]
+
     def get_base_queryset(self):
-        return FeedbackResponse.objects.select_related("page", "reason")
+        return self.scope.responses().select_related("page", "reason")
 
     def order_queryset(self, queryset):
         queryset = super().order_queryset(queryset)
@@ -66,6 +74,7 @@ class FeedbackReportView(CheckedDownloadMixin, FeedbackPermissionMixin, ReportVi
             response.page_label = page.title if page else response.page_title
             response.deleted = page is None
             response.possible_disclosure = reads_like_disclosure(response.comment)
+            response.force = self.scope.name(response.site_id)
             links = page_links(page, self.request)
             response.edit_url, response.live_url = links.edit_url, links.live_url
         return object_list
@@ -82,7 +91,7 @@ class FeedbackReportView(CheckedDownloadMixin, FeedbackPermissionMixin, ReportVi
 
     def download(self, export_format):
         """Download the filtered responses, logging who took how many and how."""
-        responses = self.search_queryset(self.filter_queryset(FeedbackResponse.objects.all()))
+        responses = self.search_queryset(self.filter_queryset(self.scope.responses()))
         # Count and pin the selection, so the audit record and the file agree.
         snapshot = responses.aggregate(rows=Count("pk"), last=Max("pk"))
         rows = snapshot["rows"]
@@ -106,17 +115,20 @@ class FeedbackReportView(CheckedDownloadMixin, FeedbackPermissionMixin, ReportVi
             filters=self.filter_parameters(),
             rows=rows,
             source="admin",
+            forces=self.forces_selected(),
         )
         filename = self.get_filename()
+        with_force = self.scope.several
         if export_format == self.FORMAT_CSV:
             response = StreamingHttpResponse(
-                exports.iter_csv(responses), content_type="text/csv; charset=utf-8"
+                exports.iter_csv(responses, with_force=with_force),
+                content_type="text/csv; charset=utf-8",
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         else:
             # Spooled to a temporary file, not memory; removed when the response closes.
             workbook = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-            exports_xlsx.write_xlsx(responses, workbook, row_count=rows)
+            exports_xlsx.write_xlsx(responses, workbook, row_count=rows, with_force=with_force)
             workbook.seek(0)
             response = FileResponse(
                 workbook,

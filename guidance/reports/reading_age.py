@@ -17,7 +17,11 @@ Who may see it (`can_view_reading_age`):
   may edit;
 - anyone who may read page feedback (`feedback.view_feedbackresponse`:
   Feedback analysts, Moderators), since the report sets "Found it useful"
-  beside the reading age: every live guidance page.
+  beside the reading age: every live guidance page of the forces they work
+  for.
+
+"Found it useful" counts only the responses of the forces the user works
+for (`feedback.forces`), as every feedback screen does.
 
 A page's title links to its editor only for those who may edit it. Anyone
 else (staff with other rights only, or none) is refused. The menu entry
@@ -45,7 +49,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from feedback.models import FeedbackResponse
+from feedback.forces import scope_of
 from feedback.permissions import can_view_feedback
 from portal.reports import (
     InvalidFiltersGiveNoRowsMixin,
@@ -71,15 +75,16 @@ def _count(responses):
     )
 
 
-def with_figures(pages):
+def with_figures(pages, responses):
     """`pages` (guidance pages) with their topic, target and feedback, all in one query.
 
     Adds `topic_title`, `target`, `over_target` (years above the target,
     negative below; None without an estimate), `responses`, `useful` and
-    `percent_useful` (None without responses).
+    `percent_useful` (None without responses), counted from `responses`
+    (the user's forces' responses).
     """
     topics = _parent_topics()
-    responses = FeedbackResponse.objects.filter(page=OuterRef("pk"))
+    responses = responses.filter(page=OuterRef("pk"))
     return pages.annotate(
         topic_title=Subquery(topics.values("title")[:1]),
         target=Coalesce(Subquery(topics.values("target_reading_age")[:1]), DEFAULT_TARGET),
@@ -202,15 +207,19 @@ class ReadingAgeReportView(InvalidFiltersGiveNoRowsMixin, SafeSpreadsheetExportM
         return super().dispatch(request, *args, **kwargs)
 
     def get_base_queryset(self):
-        """Every live guidance page for those who read feedback; else those the user may edit."""
+        """The live guidance pages of the user's forces for those who read feedback; else
+        those the user may edit. Feedback is counted for the user's forces only."""
         user = self.request.user
+        scope = scope_of(self.request)
         pages = GuidancePage.objects.live()
-        if not can_view_feedback(user):
+        if can_view_feedback(user):
+            pages = pages.filter(scope.page_filter())
+        else:
             pages = pages.editable_by(user)
         editable = PagePermissionPolicy().instances_user_has_any_permission_for(
             user, EDITING_ACTIONS
         )
-        return with_figures(pages).annotate(
+        return with_figures(pages, scope.responses()).annotate(
             user_can_edit=ExpressionWrapper(
                 Q(pk__in=editable.values("pk")), output_field=BooleanField()
             )

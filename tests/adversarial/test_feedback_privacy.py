@@ -109,6 +109,7 @@ ALLOWED_COLUMNS = {
     "submitted_at",
     "page",
     "page_revision",
+    "site",  # the force the page belongs to: nothing about the visitor
     "page_title",
     "page_path",
     "useful",

@@ -216,10 +216,12 @@ def test_each_download_leaves_one_audit_entry_with_user_format_filters_and_rows(
         "filters": {"useful": "false"},
         "rows": 3,
         "source": "admin",
+        "forces": ["localhost"],
     }
     assert entry.label == "Page feedback responses"
     assert entry.message == (
-        f"Exported 3 feedback responses as {export_format.upper()} (admin); filters: useful=false"
+        f"Exported 3 feedback responses as {export_format.upper()} (admin); "
+        "forces: localhost; filters: useful=false"
     )
 
 
@@ -252,6 +254,7 @@ def test_export_command_writes_xlsx_and_logs_the_export(responses, tmp_path):
         "filters": {},
         "rows": 6,
         "source": "manage.py export_feedback",
+        "forces": ["localhost"],
     }
 
 
@@ -288,6 +291,10 @@ def migrated_sqlite_env(tmp_path_factory, demo_databases):
     [
         (["--since", "2026-02-30"], "'2026-02-30' is not a date in the form YYYY-MM-DD."),
         (["--page", "987654"], "There is no page with ID 987654."),
+        (
+            ["--force", "nowhere.example"],
+            "There is no force (site) with the host name 'nowhere.example'.",
+        ),
         (["--page", "x"], "argument --page: invalid int value: 'x'"),
         (["--format", "pdf"], "argument --format: invalid choice: 'pdf'"),
     ],

@@ -200,6 +200,7 @@ def test_each_feedback_by_page_download_is_in_the_audit_log(client, analyst, jul
         },
         "rows": 5,
         "source": "admin, feedback by page",
+        "forces": ["localhost"],
     }
     assert entry.label == "Page feedback responses"
     assert entry.message.startswith(
