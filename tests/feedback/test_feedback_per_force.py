@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import URLPattern, URLResolver, reverse
@@ -157,6 +158,16 @@ def test_a_deleted_forces_answers_stay_for_those_who_see_every_force(
 
 
 # --- A force's analyst: their force only, everywhere ----------------------------------------
+
+
+def test_visible_to_gives_each_analyst_their_forces_answers(
+    first_analyst, national_analyst, forces
+):
+    visible = FeedbackResponse.objects.visible_to
+
+    assert ids(visible(first_analyst)) == ids(forces.first_responses)
+    assert ids(visible(national_analyst)) == ids(forces.first_responses + forces.second_responses)
+    assert not visible(User.objects.create_user("in-no-group")).exists()
 
 
 def test_a_force_analyst_lists_and_searches_only_their_forces_answers(
