@@ -5,9 +5,11 @@ around it (docs/search_and_seo.md):
 
 - `clean_query`: the visitor's words as searched: no control characters
   (NUL breaks PostgreSQL), no runs of spaces, at most `QUERY_MAX_LENGTH`.
+- `pages_of_force`: what a force's search may show: the live, public pages
+  of its Site (its home page and below), never another force's.
 - `promotions_for`: the results editors pinned for a query (Wagtail's
-  `SearchPromotion`, Settings → Promoted search results), live public pages
-  and external links only.
+  `SearchPromotion`, Settings → Promoted search results), the force's own
+  live public pages and external links only.
 - `record_search`: one hit a day for the query in Wagtail's `Query` (the
   "Search terms" report) and, when nothing was found, in `NoResultsSearch`
   (the "Searches with no results" report). Only `stored_query_text` is
@@ -82,20 +84,35 @@ def stored_query_text(raw):
     return text[:MAX_QUERY_STRING_LENGTH]
 
 
-def promotions_for(query):
-    """Editors' pinned results for `query`, in their order: live public pages, external links.
+def pages_of_force(site):
+    """The live, public pages a search on `site` may show: its home page and those below it.
 
-    Found by the stored form of the words ("Nudes?" finds the promotion for
-    "nudes") and by Wagtail's own (lower case, spaces folded). Each page or
-    link appears once.
+    Never another force's: promotions and results are both kept to these.
+    No pages at all without a site (a request no force answers).
+    `descendant_of` filters on `path` and `depth`, both filter fields of
+    `Page.search_fields`, so Wagtail's database backend applies it on
+    SQLite and PostgreSQL alike.
+    """
+    if site is None:
+        return Page.objects.none()
+    return Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
+
+
+def promotions_for(query, pages):
+    """Editors' pinned results for `query`, in their order: pages among `pages`, external links.
+
+    `pages` is `pages_of_force(site)`: a promotion of another force's page
+    (promotions are one list for the whole install) is left out. Found by
+    the stored form of the words ("Nudes?" finds the promotion for "nudes")
+    and by Wagtail's own (lower case, spaces folded). Each page or link
+    appears once.
     """
     texts = {stored_query_text(query), normalise_query_string(query)} - {""}
     if not texts:
         return []
-    public_pages = Page.objects.live().public()
     promotions = (
         SearchPromotion.objects.filter(query__query_string__in=texts)
-        .filter(Q(page__isnull=True, external_link_url__gt="") | Q(page__in=public_pages))
+        .filter(Q(page__isnull=True, external_link_url__gt="") | Q(page__in=pages))
         .select_related("page")
         .order_by("sort_order", "pk")
     )

@@ -1,6 +1,9 @@
 """Public views of the guidance app that are not Wagtail pages."""
 
+import logging
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import DatabaseError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,14 +11,18 @@ from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.models import Page, Site
 
+from .models import SafetySettings
 from .quick_exit import neutral_exit_url
 from .search import (
     QUERY_MAX_LENGTH,
     clean_query,
+    pages_of_force,
     promotions_for,
     record_search,
     searchable_text,
 )
+
+logger = logging.getLogger(__name__)
 
 SEARCH_RESULTS_PER_PAGE = 10
 
@@ -37,28 +44,25 @@ def quick_exit(request):
 
 @require_safe
 def search(request):
-    """Site search over live, public pages, editors' promoted results first.
+    """Search of this force's live, public pages, editors' promoted results first.
 
-    Wagtail's database backend (PostgreSQL full-text search on PostgreSQL).
+    Only the pages of the request's force (its Site's home page and the
+    pages below it) are searched, and only its pages are promoted
+    (docs/multi_force.md). Wagtail's database backend (PostgreSQL
+    full-text search on PostgreSQL).
     The first page of results for a query is counted (guidance/search.py);
     a page with a query string is sent `no-store` and never kept by the page
     cache, so every search is counted and a shared device's browser keeps
     no copy of what was searched. See docs/search_and_seo.md.
     """
     query = clean_query(request.GET.get("q", ""))
-    promotions = promotions_for(query) if query else []
-    results = Page.objects.none()
-    words = searchable_text(query)
-    if words:
-        promoted_pages = [promotion.page_id for promotion in promotions if promotion.page_id]
-        results = (
-            Page.objects.live()
-            .public()
-            .filter(depth__gt=1)
-            .exclude(pk__in=promoted_pages)
-            .specific()
-            .search(words)
-        )
+    promotions, results = [], Page.objects.none()
+    if query:
+        force_pages = pages_of_force(Site.find_for_request(request))
+        promotions = promotions_for(query, force_pages)
+        if words := searchable_text(query):
+            promoted_pages = [promotion.page_id for promotion in promotions if promotion.page_id]
+            results = force_pages.exclude(pk__in=promoted_pages).specific().search(words)
     paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
     try:
         page_of_results = paginator.page(request.GET.get("page", 1))
@@ -113,3 +117,20 @@ def sitemap(request):
     response = wagtail_sitemap(request)
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def security_contacts(request):
+    """The security contacts of the request's force (its Safety settings), or [] for the install's.
+
+    Given to portal/security_txt.py by the URLconf: its security.txt and
+    policy list them, else `SECURITY_TXT_CONTACT`. With the database
+    failing, the install's contact is listed rather than an error page.
+    """
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    try:
+        return SafetySettings.for_site(site).security_contacts()
+    except DatabaseError as error:
+        logger.warning("Force's security contact not read (%s)", type(error).__name__)
+        return []

@@ -28,11 +28,18 @@ urlpatterns = [
     # Crawlers may index the guidance, not the endpoints around it.
     path("robots.txt", guidance_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", guidance_views.sitemap, name="sitemap"),
-    # RFC 9116: how to report a vulnerability (portal/security_txt.py).
-    path(".well-known/security.txt", security_txt.security_txt, name="security_txt"),
+    # RFC 9116: how to report a vulnerability (portal/security_txt.py), with
+    # each force's own contact from its Safety settings.
+    path(
+        ".well-known/security.txt",
+        security_txt.security_txt,
+        {"site_contacts": guidance_views.security_contacts},
+        name="security_txt",
+    ),
     path(
         ".well-known/security-policy.txt",
         security_txt.security_policy,
+        {"site_contacts": guidance_views.security_contacts},
         name="security_policy",
     ),
 ]

@@ -1,11 +1,15 @@
 """Site-wide safety settings: where quick exit goes, the emergency box, the help contacts.
 
+Each force (Site) also names its security contact here, for its own
+/.well-known/security.txt (portal/security_txt.py).
+
 `SafetySettings` is a site setting (Settings → Safety settings) with its
 `SiteHelpContact` rows. Saving it sends `safety_settings_saved` once its help
 contacts are saved too; quick exit, the help contacts and the page cache
 listen (guidance/signals.py).
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.dispatch import Signal
@@ -22,6 +26,20 @@ DEFAULT_NEUTRAL_EXIT_URL = "https://www.bbc.co.uk/weather"
 # Sent by `SafetySettings.save()` after its help contacts are saved (Django's
 # post_save comes before them); receivers in guidance/signals.py.
 safety_settings_saved = Signal()
+
+
+def security_contact_list(text):
+    """The addresses in a comma-separated security contact, in order, blanks dropped."""
+    return [contact.strip() for contact in (text or "").split(",") if contact.strip()]
+
+
+def validate_security_contacts(text):
+    for contact in security_contact_list(text):
+        if not contact.startswith(("mailto:", "https://")) or any(c.isspace() for c in contact):
+            raise ValidationError(
+                "Give mailto: or https:// addresses, separated by commas (%(contact)s is neither).",
+                params={"contact": contact},
+            )
 
 
 @register_setting(icon="warning")
@@ -51,12 +69,25 @@ class SafetySettings(ClusterableModel, BaseSiteSetting):
         ),
     )
 
+    security_contact = models.CharField(
+        "Security contact",
+        max_length=500,
+        blank=True,
+        validators=[validate_security_contacts],
+        help_text=(
+            "Where to report a weakness in this force's website, listed in its "
+            "/.well-known/security.txt: mailto: or https:// addresses, separated by commas. "
+            "Leave empty to use the install's own contact."
+        ),
+    )
+
     panels = [
         FieldPanel("neutral_exit_url"),
         MultiFieldPanel(
             [FieldPanel("emergency_heading"), FieldPanel("emergency_text")],
             heading="Emergency box",
         ),
+        FieldPanel("security_contact"),
         InlinePanel(
             "help_contacts",
             heading="Help contacts shown across the site",
@@ -70,6 +101,10 @@ class SafetySettings(ClusterableModel, BaseSiteSetting):
 
     class Meta:
         verbose_name = "Safety settings"
+
+    def security_contacts(self):
+        """This force's security.txt contacts, in order; [] for the install's own."""
+        return security_contact_list(self.security_contact)
 
     def save(self, **kwargs):
         super().save(**kwargs)  # saves the help contacts too (ClusterableModel)
