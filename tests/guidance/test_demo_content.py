@@ -268,6 +268,8 @@ def test_the_seed_page_has_two_versions_with_feedback_to_compare():
         sent = FeedbackResponse.objects.filter(page_revision_id=version.revision_id)
         assert all(version.went_live_at < r.submitted_at for r in sent)
         assert ends is None or all(r.submitted_at < ends for r in sent)
+    # Each answer belongs to the force whose page it is about.
+    assert {r.site for r in FeedbackResponse.objects.all()} == {sexting_page().get_site()}
 
 
 # --- The second force: Southdale Police, as `make run` loads it --------------------------

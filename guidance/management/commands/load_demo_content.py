@@ -131,20 +131,19 @@ def find_child(parent, model, slug):
 
 
 def demo_answers(page, revision_id, counts, reasons, start, end):
-    """[(unsaved FeedbackResponse, when sent)] spread evenly between `start` and `end`.
-
-    Each is kept to the hour it was sent, as `feedback.views` keeps real answers.
-    """
+    """[(unsaved FeedbackResponse, when sent)] evenly from `start` to `end`, to the hour."""
     given = [
         (reasons.get(reason), useful)
         for reason, yes, no in counts
         for useful in [True] * yes + [False] * no
     ]
     step = (end - start) / (len(given) + 1)
+    site = page.get_site()
     return [
         (
             FeedbackResponse(
                 page=page,
+                site=site,
                 page_revision_id=revision_id,
                 page_title=page.title,
                 page_path=page.url,
