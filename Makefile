@@ -71,8 +71,13 @@ run: install ## Local demo: migrate, load demo content, create a demo admin, ser
 PYTEST_WORKERS ?= auto
 PYTEST := $(TEST_SETTINGS) $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
+# The whole suite (what CI runs) still runs in one process and in file order:
+# a flush no longer breaks the tests after it (tests/support/migrated_contents.py
+# refills a database a flush emptied), but no full parallel run has yet
+# passed on this 2-core machine under load (timing-bound browser and outage
+# tests). Try it with PYTEST_ARGS="-n auto -p randomly" make test.
 test: install-dev $(NODE_STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium, Java and Node); pass PYTEST_ARGS=...
-	$(PYTEST) $(PYTEST_ARGS)
+	$(TEST_SETTINGS) $(BIN)/python -m pytest -n 0 -p no:randomly $(PYTEST_ARGS)
 
 test-fast: install-dev ## Everything but the slow and browser tests (no servers, no fuzzing; no Chromium, Node or Java needed)
 	$(PYTEST) -m "not slow and not browser" $(PYTEST_ARGS)
