@@ -63,8 +63,11 @@ NATIONAL_GROUPS = {
 NAME_MAX_LENGTH = 80
 HOSTNAME_MAX_LENGTH = 253
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-# Apps whose permissions reach every force: users, groups, sites, workflows, tasks...
-_EVERY_FORCE_APPS = {"auth", "wagtailcore", "wagtailusers", "portal"}
+# Apps whose permissions reach every force: users, groups, sites, workflows, tasks,
+# and Wagtail's search terms and promotions (one list for the whole install)...
+_EVERY_FORCE_APPS = {"auth", "wagtailcore", "wagtailusers", "portal", "wagtailsearchpromotions"}
+# ...and our record of searches that found nothing, which names no force either.
+_EVERY_FORCE_MODELS = {("guidance", "noresultssearch")}
 
 
 class ForceError(Exception):
@@ -138,9 +141,13 @@ def clean_neutral_exit_url(url):
 
 def reaches_every_force(permission):
     """True for a permission that, given to a force's group, would reach other forces too."""
-    if permission.content_type.app_label in _EVERY_FORCE_APPS:
+    content_type = permission.content_type
+    if (
+        content_type.app_label in _EVERY_FORCE_APPS
+        or (content_type.app_label, content_type.model) in _EVERY_FORCE_MODELS
+    ):
         return True
-    model = permission.content_type.model_class()
+    model = content_type.model_class()
     return model is not None and issubclass(model, BaseSiteSetting | BaseGenericSetting)
 
 

@@ -110,10 +110,18 @@ def test_without_a_quick_exit_address_it_uses_the_default_and_says_so(site_tree)
     assert "northvale.localhost is not in ALLOWED_HOSTS" in output
 
 
+# Wagtail's search terms and our searches with no results name no force.
+INSTALL_WIDE_SEARCH_RIGHTS = {"wagtailsearchpromotions.view_query", "guidance.view_noresultssearch"}
+
+
+def rights(group):
+    return {f"{right.content_type.app_label}.{right.codename}" for right in group.permissions.all()}
+
+
 def test_each_group_mirrors_its_national_group_rooted_at_the_force_home(force):
     for role, national_name in NATIONAL_GROUPS.items():
         group, national = force.groups[role], Group.objects.get(name=national_name)
-        assert set(group.permissions.all()) == set(national.permissions.all()), role
+        assert rights(group) == rights(national) - INSTALL_WIDE_SEARCH_RIGHTS, role
         page_rights = GroupPagePermission.objects.filter(group=group)
         national_codenames = set(
             GroupPagePermission.objects.filter(group=national).values_list(
@@ -134,6 +142,18 @@ def test_each_group_mirrors_its_national_group_rooted_at_the_force_home(force):
         assert group.force.site == force.site
     assert forces_of(member(force, "editors")) == {force.site.pk}
     assert forces_of(member_of("Editors")) is None  # national: every force
+
+
+def test_a_forces_analysts_cannot_read_every_forces_searches(force):
+    national = member_of("Feedback analysts")
+    analyst = member(force, "analysts")
+
+    for right in INSTALL_WIDE_SEARCH_RIGHTS:
+        assert national.has_perm(right)
+        assert not analyst.has_perm(right)
+        said = f"Not copied, it would reach every force: {FORCE_NAME} analysts: {right}"
+        assert said in force.output
+    assert analyst.has_perm("feedback.view_feedbackresponse")
 
 
 def test_the_forces_own_review_workflow_covers_its_home_page(force, site_tree):
