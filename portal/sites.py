@@ -28,9 +28,9 @@ else the last list this process knew. So a page served from the page cache
 (which answers before anything else reads the database) costs no query, and
 hosts are still told apart while the database is down. Saving or deleting a
 Site drops the copies (portal/signals.py). A process that has never known
-the list while the database is down answers with no site, as in any outage:
-pages and searches get the 503 page, feedback says it could not be saved,
-and `/exit/` goes to the built-in neutral address.
+the list while the database is down answers the 503 page at once (no second
+wait on the database), except that a feedback post still gets its own "could
+not be saved" answer and `/exit/` goes to the built-in neutral address.
 """
 
 import contextvars
@@ -45,7 +45,7 @@ from django.http.request import split_domain_port
 from wagtail.models import Site
 
 from .last_known import LastKnown
-from .views import bad_request_page
+from .views import bad_request_page, service_unavailable_page
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,9 @@ SITE_HEADER = "X-Portal-Site"
 # Answered on any allowed host, even one no site has: quick exit must always
 # leave, and staff may sign in on an admin host name of its own.
 OPTIONAL_PREFIXES = ("/exit/", "/admin/")
+# A feedback post while the site list was never known (the database down
+# since this process began) goes to its view, which says it was not saved.
+FEEDBACK_PREFIX = "/feedback/"
 # Never matched: the health checks read neither the database nor the cache.
 SKIPPED_PREFIXES = ("/health/",)
 # A request that no force answers: a host no site has, or sites not known
@@ -182,13 +185,14 @@ class SiteMiddleware:
             # the database now: no second query for the root page.
             request._wagtail_site = just_read.get(site.id) or site.as_site()
             _current.set(site)
-        elif request.path_info.startswith(OPTIONAL_PREFIXES) or not sites:
-            # Answered with no site: quick exit leaves for the built-in address.
-            # Sites never known (the database down since this process began):
-            # the view answers as it would in any outage, so feedback still
-            # says it could not be saved; a page cached under this very host
-            # name is still served, and nothing else can be.
-            pass
+        elif request.path_info.startswith(OPTIONAL_PREFIXES) or sites == ():
+            pass  # answered with no site: quick exit leaves for the built-in address
+        elif sites is None and not request.path_info.startswith(FEEDBACK_PREFIX):
+            # Never known, and the database is down (logged by LastKnown): the
+            # 503 page now, not a second wait on the database for Wagtail's match.
+            return service_unavailable_page()
+        elif sites is None:
+            pass  # the feedback view says the answer could not be saved
         else:
             logger.warning("No site has the host name %r: answering 400", hostname)
             return bad_request_page()
