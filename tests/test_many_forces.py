@@ -11,8 +11,7 @@ database taken away as tests/test_outages.py takes it.
 """
 
 import pytest
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache
 from django.test import Client
 from wagtail.models import Page
 
@@ -20,6 +19,7 @@ from guidance.models import DEFAULT_NEUTRAL_EXIT_URL
 from portal import cdn as cdn_backend
 from portal import last_known, page_cache
 from tests.support import cdn as loopback_cdn
+from tests.support.caches import empty_the_cache
 from tests.support.clients import anonymous_get
 from tests.support.forces import (
     ADD_FORCE,
@@ -107,20 +107,9 @@ def page_cache_store(request, settings):
     """The page cache in local memory, or in Redis with each process's copies (near cache)."""
     if request.param == "Redis":
         settings.CACHES = REDIS_CACHES
-    forget_this_modules_keys()
+    empty_the_cache(REDIS_CACHES["default"]["KEY_PREFIX"])
     yield request.param
-    forget_this_modules_keys()
-
-
-def forget_this_modules_keys():
-    store = caches["default"]
-    if not isinstance(store, RedisCache):
-        store.clear()
-        return
-    client = store._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=f"{REDIS_CACHES['default']['KEY_PREFIX']}:*"))
-    if keys:
-        client.delete(*keys)
+    empty_the_cache(REDIS_CACHES["default"]["KEY_PREFIX"])
 
 
 def test_a_page_kept_for_one_force_is_never_served_on_anothers_host(two_forces, page_cache_store):

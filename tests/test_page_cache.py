@@ -9,13 +9,12 @@ import gzip
 
 import brotli
 import pytest
-from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from wagtail.contrib.search_promotions.models import Query
 
 from feedback.models import VisitReason
 from guidance.models import SafetySettings
 from tests.guidance.factories import contacts_block, paragraph, section
+from tests.support.caches import empty_the_cache
 from tests.support.clients import anonymous_get
 from tests.support.html import parse_ok
 
@@ -33,30 +32,13 @@ REDIS_CACHES = {
 }
 
 
-def empty_the_cache():
-    """On Redis, delete this module's keys only.
-
-    FLUSHDB would make Redis tell every tracking client on the server, in
-    any database, to drop its copies: tests/test_near_cache.py's among
-    them, which may run beside this module (xdist).
-    """
-    store = caches["default"]
-    if not isinstance(store, RedisCache):
-        store.clear()
-        return
-    client = store._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=f"{REDIS_CACHES['default']['KEY_PREFIX']}:*"))
-    if keys:
-        client.delete(*keys)
-
-
 @pytest.fixture(autouse=True, params=["local memory", "Redis"])
 def page_cache_store(request, settings):
     if request.param == "Redis":
         settings.CACHES = REDIS_CACHES
-    empty_the_cache()
+    empty_the_cache(REDIS_CACHES["default"]["KEY_PREFIX"])
     yield request.param
-    empty_the_cache()
+    empty_the_cache(REDIS_CACHES["default"]["KEY_PREFIX"])
 
 
 @pytest.fixture
