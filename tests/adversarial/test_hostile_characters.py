@@ -18,14 +18,13 @@ from urllib.parse import quote
 
 import pytest
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver
-from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
 from feedback.models import COMMENT_MAX_LENGTH, FeedbackResponse
 from guidance.search import NoResultsSearch
 from portal.scrubbing import BIDI_CONTROLS
 from tests.support import visitor
+from tests.support.admin_urls import report_urls
 from tests.support.fuzzing import values_for
 from tests.support.visitor import FEEDBACK_URL, JSON, answer
 
@@ -221,24 +220,6 @@ def test_t07_hostile_characters_url_paths(client, tally, guidance_page):
         sent += 1
         assert_answered(response, path[:80])
     tally.tried(sent)
-
-
-def report_urls():
-    """Every admin URL (without arguments) that the feedback and guidance apps register."""
-    urls = set()
-
-    def walk(patterns, prefix):
-        for pattern in patterns:
-            route = str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + route)
-            elif isinstance(pattern, URLPattern) and "<" not in route:
-                urls.add((f"/admin/{prefix}{route}", pattern.callback))
-
-    for register in hooks.get_hooks("register_admin_urls"):
-        if register.__module__.split(".")[0] in {"feedback", "guidance"}:
-            walk(register(), "")
-    return sorted(urls, key=lambda item: item[0])
 
 
 def report_parameters(callback):
